@@ -1,0 +1,26 @@
+"""cooperation: game-theoretic analysis of cross-regional crisis governance.
+
+Scenario -> game -> equilibria / coalition values -> compensation ->
+repeated play -> report. See README.md and ../shared/design/API.md.
+"""
+
+from . import errors
+from .equilibria import (
+    analyze,
+    best_response_dynamics,
+    fictitious_play,
+    mixed_equilibria,
+    pure_equilibria,
+    replicator_dynamics,
+    social_optimum,
+)
+from .games import NormalFormGame
+from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ActionLevel", "Hazard", "Jurisdiction", "NormalFormGame", "Scenario", "analyze",
+    "best_response_dynamics", "errors", "fictitious_play", "load_scenario",
+    "mixed_equilibria", "pure_equilibria", "replicator_dynamics", "social_optimum",
+]

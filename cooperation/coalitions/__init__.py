@@ -1,0 +1,1 @@
+"""coalitions (in progress)."""

@@ -1,0 +1,1 @@
+"""compensation (in progress)."""

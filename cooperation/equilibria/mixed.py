@@ -1,0 +1,307 @@
+"""Mixed Nash equilibria of two-player games through nashpy, verified and certified.
+
+Pipeline
+--------
+1. Shift each payoff matrix to be positive (``M - min M + 1``): equilibria are
+   unchanged, and nashpy's polytope methods need positive payoffs (an all-zero
+   game otherwise crashes ``vertex_enumeration``).
+2. Run the chosen nashpy method. The default, ``vertex_enumeration``, was
+   chosen by measurement (``benchmarks/bench_equilibria.py``): on random
+   integer games nashpy 0.0.43's ``support_enumeration`` misses equilibria of
+   non-degenerate games (exact sign tests on floating-point solutions reject
+   valid supports), whereas vertex enumeration finds them.
+3. Verify: every candidate's regret (best pure deviation payoff minus
+   equilibrium payoff, on the *original* payoffs) must be <= ``tol``;
+   failures are dropped and counted in ``rejected``.
+4. Deduplicate with a tolerance.
+5. Certify with an independent exhaustive enumeration of the vertices of both
+   best-response polytopes (:mod:`.polytope`): it detects degeneracy
+   explicitly (a vertex with more labels than the dimension, i.e. a mixed
+   strategy with more pure best responses than its support size) and yields
+   every extreme equilibrium. Equilibria nashpy missed are added and counted
+   in ``missed_by_nashpy``; ``complete`` is True only when the certificate ran.
+6. Cross-check: on non-degenerate games, Lemke-Howson (a second nashpy
+   method) from every initial label must land in the returned set.
+7. Degenerate games: the result holds the extreme equilibria, flagged
+   ``degenerate=True``, with the maximal Nash subsets (convex components are
+   unions of these); ``finite`` is False when some subset is not a single
+   pair (a continuum of equilibria).
+
+References
+----------
+Knight, V. and Campbell, J. (2018). Nashpy: a Python library for the
+computation of Nash equilibria. *JOSS* 3(30), 904.
+von Stengel, B. (2007). Equilibrium computation for two-player games in
+strategic and extensive form. *Algorithmic Game Theory*, ch. 3.
+Avis, D., Rosenberg, G., Savani, R. and von Stengel, B. (2010). Enumeration of
+Nash equilibria for two-player games. *Economic Theory* 42, 9-37.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._result import ResultMixin
+from ..errors import GameError
+from ..games.normal_form import NormalFormGame
+from ._common import as_game
+from .polytope import MAX_BASES, extreme_equilibria, maximal_nash_subsets
+
+__all__ = ["MixedEquilibria", "mixed_equilibria", "METHODS"]
+
+METHODS = ("vertex_enumeration", "support_enumeration", "lemke_howson")
+
+
+@dataclass(frozen=True, repr=False)
+class MixedEquilibria(ResultMixin):
+    """Mixed Nash equilibria of a two-player game.
+
+    Attributes
+    ----------
+    equilibria : list of (x, y)
+        Probability vectors of the row and column player, sorted.
+    degenerate : bool
+        The game is degenerate (some mixed strategy has more pure best
+        responses than its support size).
+    complete : bool
+        Every extreme equilibrium is certified found.
+    finite : bool
+        The equilibrium set is finite (False for a continuum).
+    max_regret : float
+        Largest gain from deviating, over all returned equilibria.
+    maximal_nash_subsets : list of (xs, ys)
+        For degenerate games: the convex components' generators.
+    method : str
+    missed_by_nashpy : int
+        Extreme equilibria the certificate found that nashpy did not return.
+    rejected : int
+        nashpy candidates that failed the regret check.
+    cross_check : str
+        Outcome of the Lemke-Howson cross-check.
+    notes : list of str
+    """
+
+    equilibria: list
+    degenerate: bool
+    complete: bool
+    finite: bool
+    max_regret: float
+    maximal_nash_subsets: list
+    method: str
+    missed_by_nashpy: int
+    rejected: int
+    cross_check: str
+    game: NormalFormGame
+    notes: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.equilibria)
+
+    def _summary(self):
+        return [("equilibria", len(self.equilibria)), ("degenerate", self.degenerate),
+                ("complete", self.complete), ("finite", self.finite),
+                ("max_regret", f"{self.max_regret:.3g}"), ("method", self.method),
+                ("cross_check", self.cross_check)] + [("note", n) for n in self.notes]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per equilibrium: each action's probability and each player's payoff."""
+        g = self.game
+        rows = []
+        for k, (x, y) in enumerate(self.equilibria):
+            row = {"equilibrium": k}
+            for a, p in zip(g.actions[0], x, strict=True):
+                row[f"{g.players[0]}:{a}"] = p
+            for a, p in zip(g.actions[1], y, strict=True):
+                row[f"{g.players[1]}:{a}"] = p
+            pay = g.expected_payoffs([x, y])
+            row[f"payoff[{g.players[0]}]"] = pay[0]
+            row[f"payoff[{g.players[1]}]"] = pay[1]
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("equilibrium") if rows else pd.DataFrame()
+
+
+def _regret(A, B, x, y) -> float:
+    ay = A @ y
+    xb = x @ B
+    return float(max(ay.max() - x @ ay, xb.max() - xb @ y))
+
+
+def _dedupe(pairs, tol):
+    out = []
+    for x, y in pairs:
+        if not any(np.allclose(x, u, atol=tol) and np.allclose(y, v, atol=tol) for u, v in out):
+            out.append((x, y))
+    return out
+
+
+def _clean(v: np.ndarray) -> np.ndarray:
+    v = np.where(np.abs(v) < 1e-12, 0.0, v)
+    v = np.clip(v, 0.0, None)
+    return v / v.sum()
+
+
+def _run_nashpy(A, B, method):
+    import nashpy
+
+    game = nashpy.Game(A, B)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nashpy's parity/degeneracy warnings: we test ourselves
+        if method == "vertex_enumeration":
+            return list(game.vertex_enumeration())
+        if method == "support_enumeration":
+            return list(game.support_enumeration())
+        if method == "lemke_howson":
+            m, n = A.shape
+            return [game.lemke_howson(initial_dropped_label=k) for k in range(m + n)]
+    raise AssertionError(method)
+
+
+def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9,
+                     certify: bool = True) -> MixedEquilibria:
+    """Mixed Nash equilibria of a two-player game, verified and certified.
+
+    Parameters
+    ----------
+    game : NormalFormGame or Scenario (two players)
+    method : {"vertex_enumeration", "support_enumeration", "lemke_howson"}
+        The nashpy algorithm that proposes equilibria.
+    tol : float
+        Regret tolerance, relative to the payoff range.
+    certify : bool
+        Run the exhaustive polytope certificate (default). Without it,
+        ``complete`` is False.
+
+    Returns
+    -------
+    MixedEquilibria
+        ``.equilibria`` (list of (x, y)), ``.degenerate``, ``.complete``,
+        ``.finite``, ``.max_regret``, ``.maximal_nash_subsets``.
+
+    Examples
+    --------
+    >>> import cooperation as co
+    >>> mp = co.NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> res = co.mixed_equilibria(mp)
+    >>> [(x.tolist(), y.tolist()) for x, y in res.equilibria], res.complete
+    ([([0.5, 0.5], [0.5, 0.5])], True)
+    """
+    g = as_game(game)
+    if g.n_players != 2:
+        raise GameError("mixed equilibria are computed for two-player games",
+                        field="n_players", value=g.n_players,
+                        fix="use pure_equilibria for n players")
+    if method not in METHODS:
+        raise GameError(f"unknown method; choose one of {list(METHODS)}", field="method",
+                        value=method)
+    A0, B0 = g.bimatrix()
+    m, n = A0.shape
+    scale = max(1.0, float(np.ptp(A0)), float(np.ptp(B0)))
+    rtol = tol * scale
+    A = A0 - A0.min() + 1.0
+    B = B0 - B0.min() + 1.0
+    notes: list[str] = []
+
+    candidates = []
+    nash_failed = False
+    if min(m, n) == 1:
+        notes.append("a 1xN game: equilibria come from the polytope certificate alone")
+        nash_failed = True
+    else:
+        try:
+            candidates = _run_nashpy(A, B, method)
+        except Exception as exc:  # qhull/linalg failures on degenerate polytopes
+            nash_failed = True
+            notes.append(f"nashpy {method} failed ({type(exc).__name__}); "
+                         "equilibria come from the polytope certificate")
+    verified, rejected = [], 0
+    for x, y in candidates:
+        x = np.asarray(x, float)
+        y = np.asarray(y, float)
+        if (x.shape != (m,) or y.shape != (n,) or not np.all(np.isfinite(x))
+                or not np.all(np.isfinite(y)) or x.sum() <= 0 or y.sum() <= 0):
+            rejected += 1
+            continue
+        x, y = _clean(x), _clean(y)
+        if _regret(A0, B0, x, y) <= rtol:
+            verified.append((x, y))
+        else:
+            rejected += 1
+    verified = _dedupe(verified, 1e-7)
+    n_nashpy = len(verified)
+
+    degenerate = False
+    complete = False
+    missed = 0
+    subsets: list = []
+    if certify:
+        try:
+            extreme, degenerate = extreme_equilibria(A0, B0)
+        except OverflowError:
+            extreme = None
+            notes.append(f"game too large for the exhaustive certificate (> {MAX_BASES} "
+                         "bases): completeness not certified")
+        if extreme is not None:
+            extreme = _dedupe([(_clean(x), _clean(y)) for x, y in extreme], 1e-7)
+            extreme = [(x, y) for x, y in extreme if _regret(A0, B0, x, y) <= rtol]
+            for x, y in extreme:
+                if not any(np.allclose(x, u, atol=1e-7) and np.allclose(y, v, atol=1e-7)
+                           for u, v in verified):
+                    verified.append((x, y))
+                    missed += 1
+            if nash_failed:
+                missed = 0
+            complete = True
+            if method != "vertex_enumeration" or degenerate:
+                # non-extreme candidates (support enumeration in a degenerate game)
+                # are kept only if they are extreme
+                ext_keys = extreme
+                kept = [(x, y) for x, y in verified
+                        if any(np.allclose(x, u, atol=1e-7) and np.allclose(y, v, atol=1e-7)
+                               for u, v in ext_keys)]
+                dropped = len(verified) - len(kept)
+                if dropped:
+                    notes.append(f"{dropped} non-extreme equilibria from {method} were folded "
+                                 "into the maximal Nash subsets")
+                verified = kept
+            subsets = maximal_nash_subsets(verified) if degenerate else \
+                [([x], [y]) for x, y in verified]
+    else:
+        notes.append("certificate skipped: completeness not certified")
+        if method == "lemke_howson":
+            notes.append("Lemke-Howson finds some equilibria, not all")
+
+    if missed and not nash_failed:
+        notes.append(f"nashpy {method} missed {missed} extreme equilibria; added from the "
+                     "certificate")
+    finite = all(len(xs) == 1 and len(ys) == 1 for xs, ys in subsets) if subsets else \
+        not degenerate
+
+    cross = "not run"
+    if certify and complete and not degenerate and min(m, n) > 1 and method != "lemke_howson":
+        try:
+            lh = _run_nashpy(A, B, "lemke_howson")
+            ok = all(any(np.allclose(_clean(np.asarray(x, float)), u, atol=1e-6)
+                         and np.allclose(_clean(np.asarray(y, float)), v, atol=1e-6)
+                         for u, v in verified) for x, y in lh
+                     if np.all(np.isfinite(x)) and np.all(np.isfinite(y)))
+            cross = "lemke_howson agrees" if ok else "lemke_howson found an equilibrium outside"
+            if not ok:
+                complete = False
+                notes.append("Lemke-Howson returned an equilibrium not in the set: "
+                             "completeness withdrawn")
+        except Exception as exc:
+            cross = f"lemke_howson failed ({type(exc).__name__})"
+    if not degenerate and complete and len(verified) % 2 == 0:
+        notes.append("a non-degenerate game has an odd number of equilibria; found "
+                     f"{len(verified)}: completeness withdrawn")
+        complete = False
+
+    verified.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
+    max_regret = max((_regret(A0, B0, x, y) for x, y in verified), default=0.0)
+    _ = n_nashpy
+    return MixedEquilibria(verified, degenerate, complete, finite, max_regret, subsets,
+                           method, missed, rejected, cross, g, notes)

@@ -1,0 +1,1 @@
+"""repeated (in progress)."""

@@ -1,0 +1,687 @@
+"""Scenarios: jurisdictions, hazards, spillovers, costs, and what cooperation changes.
+
+The payoff model (MODEL.md section 2)
+-------------------------------------
+Jurisdictions ``i = 1..n`` each choose an action level ``a_i`` from an ordered
+list shared by all of them (at least two: self-only 属地 and cooperate 协同).
+A level ``k`` carries a prevention effort ``e(k)`` in [0, 1] and a coordination
+degree ``g(k)`` in [0, 1] (information sharing, joint command); jurisdiction
+``i`` pays ``c_i(k)`` for it.
+
+Hazard ``h`` strikes with yearly probability ``p_h`` and does damage ``D_h``,
+borne in shares ``s[h, i] >= 0`` with ``sum_i s[h, i] = 1``. Its origins
+``P(h)`` cut the probability by prevention (channel 1)::
+
+    p_h(a) = p_h * prod_{i in P(h)} (1 - r[h, i] * e(a_i))
+
+and the jurisdictions involved, ``I(h) = P(h) | {i : s[h, i] > 0}``, cut the
+damage that strikes by coordinating the response (channel 2: a shorter
+response delay, 协同延迟成本)::
+
+    D_h(a) = D_h * (1 - d_h * kappa_h(a)),   kappa_h(a) = mean_{i in I(h)} g(a_i)
+
+``d_h`` is the share of the damage that a fully coordinated response avoids.
+The payoff of jurisdiction ``i`` before transfers is::
+
+    u_i(a) = - c_i(a_i) - sum_h p_h(a) * D_h(a) * s[h, i]
+
+Everything is computed sparsely (only the pairs ``(h, i)`` with ``r > 0``,
+``s > 0`` or ``i in I(h)`` are stored), so batches of profiles and unilateral
+deviations are cheap even for thousands of jurisdictions.
+
+The three spillover patterns of the cross-jurisdiction risk literature
+(Xu and colleagues' urban cross-domain risk typology, seed paper 004):
+
+1. a shared source: several origins, shares over the same jurisdictions
+   (a river basin);
+2. one source, many exposed (ash, smog, contagion);
+3. source and exposure in different jurisdictions (upstream -> downstream:
+   the origin's own share is 0).
+
+References
+----------
+Sandler, T. (2004). *Global Collective Action*. Cambridge UP (weakest-link and
+best-shot public goods of prevention).
+Chander, P. and Tulkens, H. (1997). The core of an economy with multilateral
+environmental externalities. *IJGT* 26, 379-401.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import ScenarioError
+
+__all__ = ["ActionLevel", "Jurisdiction", "Hazard", "Scenario"]
+
+SHARE_TOL = 1e-6
+
+
+def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = None,
+         hi: float | None = None, rule: str | None = None, allow_nan: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ScenarioError("must be a number", field=field_name, value=value, source=source)
+    x = float(value)
+    if math.isnan(x):
+        if allow_nan:
+            return x
+        raise ScenarioError("must be a number, not NaN", field=field_name, value=value,
+                            source=source)
+    if math.isinf(x):
+        raise ScenarioError("must be finite", field=field_name, value=value, source=source)
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        if rule is None:
+            if lo is not None and hi is not None:
+                rule = f"must lie in [{lo:g}, {hi:g}]"
+            elif lo is not None:
+                rule = f"must be >= {lo:g}"
+            else:
+                rule = f"must be <= {hi:g}"
+        raise ScenarioError(rule, field=field_name, value=value, source=source)
+    return x
+
+
+def _name(value: Any, field_name: str, source: str | None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError("must be a non-empty string", field=field_name, value=value,
+                            source=source)
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class ActionLevel:
+    """One rung of the ordered action ladder shared by all jurisdictions.
+
+    Parameters
+    ----------
+    name : str
+        Label, e.g. ``"self"`` (属地, go it alone) or ``"cooperate"`` (协同).
+    effort : float in [0, 1]
+        Prevention effort ``e(k)``: multiplies each origin's risk reduction.
+    coordination : float in [0, 1]
+        Degree ``g(k)`` to which the level shares information and joins the
+        common response; cuts damage through ``d_h``.
+    """
+
+    name: str
+    effort: float = 0.0
+    coordination: float = 0.0
+
+    def validated(self, where: str, source: str | None = None) -> ActionLevel:
+        return ActionLevel(
+            _name(self.name, f"{where}.name", source),
+            _num(self.effort, f"{where}.effort", source, lo=0.0, hi=1.0),
+            _num(self.coordination, f"{where}.coordination", source, lo=0.0, hi=1.0),
+        )
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """A jurisdiction (locality, county, city, province).
+
+    Parameters
+    ----------
+    name : str
+    costs : mapping level name -> cost, or sequence in level order
+        Yearly cost ``c_i(k)`` of each action level, in the scenario's unit.
+    capacity : float, optional
+        Fiscal capacity (budget or GDP) in the scenario's unit; used by
+        ability-to-pay rules and payment caps. NaN when unknown.
+    population : float, optional
+    """
+
+    name: str
+    costs: Mapping[str, float] | Sequence[float] = field(default_factory=dict)
+    capacity: float = math.nan
+    population: float = math.nan
+
+
+@dataclass(frozen=True)
+class Hazard:
+    """A hazard: where it starts, how likely, how costly, who bears it.
+
+    Parameters
+    ----------
+    name : str
+    probability : float in [0, 1]
+        Baseline yearly probability ``p_h`` (no prevention).
+    damage : float >= 0
+        Damage ``D_h`` if it strikes with no coordinated response.
+    spillover : mapping jurisdiction -> share
+        ``s[h, i]``: shares of the damage, non-negative, summing to 1.
+    origins : sequence of jurisdiction names
+        ``P(h)``: where the hazard starts; their effort cuts ``p_h``.
+    prevention : float or mapping origin -> float in [0, 1]
+        ``r[h, i]``: the share of ``p_h`` that origin ``i`` removes at full
+        effort (one number applies to every origin).
+    response : float in [0, 1]
+        ``d_h``: share of damage avoided when every involved jurisdiction
+        coordinates the response.
+    """
+
+    name: str
+    probability: float
+    damage: float
+    spillover: Mapping[str, float]
+    origins: Sequence[str] = ()
+    prevention: float | Mapping[str, float] = 0.0
+    response: float = 0.0
+
+
+class Scenario:
+    """A validated, immutable cross-jurisdiction risk scenario.
+
+    Build it in Python or load it with :func:`cooperation.load_scenario`.
+
+    Parameters
+    ----------
+    jurisdictions : sequence of Jurisdiction
+    hazards : sequence of Hazard
+    actions : sequence of ActionLevel (or of names, or of dicts)
+        The ordered action ladder; at least two levels. Default:
+        ``self`` (effort 0, coordination 0) and ``cooperate`` (1, 1).
+    unit : str
+        The money unit of costs and damages (required), e.g. ``"CNY 100M"``.
+    name, description : str
+    source : str, optional
+        Where the scenario came from (a file path); used in error messages.
+    sources : mapping, optional
+        Free-form provenance notes (which figures are real, which illustrative).
+
+    Examples
+    --------
+    >>> import cooperation as co
+    >>> s = co.Scenario(
+    ...     jurisdictions=[co.Jurisdiction("Up", costs={"self": 0, "cooperate": 1.0}),
+    ...                    co.Jurisdiction("Down", costs={"self": 0, "cooperate": 0.2})],
+    ...     hazards=[co.Hazard("spill", probability=0.5, damage=10.0, origins=["Up"],
+    ...                        prevention=0.8, spillover={"Down": 1.0})],
+    ...     unit="CNY 100M")
+    >>> s.payoffs([[1, 0]]).round(3).tolist()
+    [[-1.0, -1.0]]
+    """
+
+    def __init__(self, jurisdictions: Sequence[Jurisdiction], hazards: Sequence[Hazard],
+                 actions: Sequence[ActionLevel | str | Mapping] | None = None, *,
+                 unit: str | None = None, name: str = "", description: str = "",
+                 source: str | None = None, sources: Mapping[str, Any] | None = None):
+        src = source
+        self._source = src
+        if unit is None or not isinstance(unit, str) or not unit.strip():
+            raise ScenarioError("every scenario states its money unit (e.g. 'CNY 10k')",
+                                field="unit", value=unit, source=src)
+        self._unit = unit.strip()
+        self._name = str(name or "")
+        self._description = str(description or "")
+        self._sources = dict(sources or {})
+
+        # ---- actions
+        if actions is None:
+            actions = [ActionLevel("self", 0.0, 0.0), ActionLevel("cooperate", 1.0, 1.0)]
+        if isinstance(actions, (str, bytes)) or not isinstance(actions, Sequence):
+            raise ScenarioError("must be a list of action levels", field="actions",
+                                value=actions, source=src)
+        levels = []
+        for k, a in enumerate(actions):
+            if isinstance(a, str):
+                a = ActionLevel(a, float(k > 0), float(k > 0))
+            elif isinstance(a, Mapping):
+                unknown = set(a) - {"name", "effort", "coordination"}
+                if unknown:
+                    raise ScenarioError("unknown keys; allowed: name, effort, coordination",
+                                        field=f"actions[{k}]", value=sorted(unknown), source=src)
+                if "name" not in a:
+                    raise ScenarioError("is missing", field=f"actions[{k}].name", source=src,
+                                        show_value=False)
+                a = ActionLevel(a["name"], a.get("effort", 0.0), a.get("coordination", 0.0))
+            elif not isinstance(a, ActionLevel):
+                raise ScenarioError("must be an ActionLevel, a name or a table",
+                                    field=f"actions[{k}]", value=a, source=src)
+            levels.append(a.validated(f"actions[{k}]", src))
+        if len(levels) < 2:
+            raise ScenarioError("needs at least two levels (e.g. self and cooperate)",
+                                field="actions", value=[a.name for a in levels], source=src)
+        names = [a.name for a in levels]
+        if len(set(names)) != len(names):
+            raise ScenarioError("level names must be unique", field="actions", value=names,
+                                source=src)
+        self._actions = tuple(levels)
+        K = len(levels)
+
+        # ---- jurisdictions
+        if not isinstance(jurisdictions, Sequence) or len(jurisdictions) == 0:
+            raise ScenarioError("needs at least one jurisdiction", field="jurisdictions",
+                                value=jurisdictions, source=src)
+        juris = []
+        cost = np.zeros((len(jurisdictions), K))
+        cap = np.full(len(jurisdictions), np.nan)
+        pop = np.full(len(jurisdictions), np.nan)
+        for i, j in enumerate(jurisdictions):
+            where = f"jurisdictions[{i}]"
+            if not isinstance(j, Jurisdiction):
+                raise ScenarioError("must be a Jurisdiction", field=where, value=j, source=src)
+            jn = _name(j.name, f"{where}.name", src)
+            where = f"jurisdictions[{jn}]"
+            c = j.costs
+            if isinstance(c, Mapping):
+                unknown = set(c) - set(names)
+                if unknown:
+                    raise ScenarioError(f"unknown action level; levels are {names}",
+                                        field=f"{where}.costs", value=sorted(unknown), source=src)
+                row = [c.get(a, 0.0) for a in names]
+            else:
+                row = list(c)
+                if len(row) != K:
+                    raise ScenarioError(f"needs one cost per action level ({K}: {names})",
+                                        field=f"{where}.costs", value=row, source=src)
+            for k, v in enumerate(row):
+                cost[i, k] = _num(v, f"{where}.costs.{names[k]}", src, lo=0.0,
+                                  rule="costs must be >= 0")
+            cap[i] = _num(j.capacity, f"{where}.capacity", src, lo=0.0, allow_nan=True)
+            pop[i] = _num(j.population, f"{where}.population", src, lo=0.0, allow_nan=True)
+            juris.append(Jurisdiction(jn, dict(zip(names, cost[i].tolist(), strict=True)),
+                                      cap[i], pop[i]))
+        jnames = [j.name for j in juris]
+        if len(set(jnames)) != len(jnames):
+            dup = sorted({x for x in jnames if jnames.count(x) > 1})
+            raise ScenarioError(f"jurisdiction names must be unique; repeated: {dup}",
+                                field="jurisdictions", value=dup, source=src)
+        index = {nm: i for i, nm in enumerate(jnames)}
+        self._juris = tuple(juris)
+        self._index = index
+        cost.setflags(write=False)
+        self._cost = cost
+        self._capacity = cap
+        self._population = pop
+
+        # ---- hazards
+        if not isinstance(hazards, Sequence) or len(hazards) == 0:
+            raise ScenarioError("needs at least one hazard", field="hazards", value=hazards,
+                                source=src)
+        hz = []
+        prob = np.zeros(len(hazards))
+        dmg = np.zeros(len(hazards))
+        resp = np.zeros(len(hazards))
+        s_rows, s_cols, s_vals = [], [], []
+        r_rows, r_cols, r_vals = [], [], []
+        i_rows, i_cols = [], []
+        for h, hzd in enumerate(hazards):
+            where = f"hazards[{h}]"
+            if not isinstance(hzd, Hazard):
+                raise ScenarioError("must be a Hazard", field=where, value=hzd, source=src)
+            hn = _name(hzd.name, f"{where}.name", src)
+            where = f"hazards[{hn}]"
+            prob[h] = _num(hzd.probability, f"{where}.probability", src, lo=0.0, hi=1.0,
+                           rule="a probability must lie in [0, 1]")
+            dmg[h] = _num(hzd.damage, f"{where}.damage", src, lo=0.0,
+                          rule="damage must be >= 0")
+            resp[h] = _num(hzd.response, f"{where}.response", src, lo=0.0, hi=1.0,
+                           rule="the response reduction d_h is a share in [0, 1]")
+            origins = hzd.origins
+            if isinstance(origins, str):
+                origins = [origins]
+            origins = list(origins)
+            for o in origins:
+                if o not in index:
+                    raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
+                                        field=f"{where}.origins", value=o, source=src)
+            if len(set(origins)) != len(origins):
+                raise ScenarioError("origins must not repeat", field=f"{where}.origins",
+                                    value=origins, source=src)
+            prev = hzd.prevention
+            if isinstance(prev, Mapping):
+                for o in prev:
+                    if o not in origins:
+                        raise ScenarioError(f"prevention is given per origin; {o!r} is not an "
+                                            f"origin of this hazard (origins: {origins})",
+                                            field=f"{where}.prevention", value=o, source=src)
+                rvals = {o: _num(prev.get(o, 0.0), f"{where}.prevention.{o}", src, lo=0.0,
+                                 hi=1.0, rule="a risk reduction must lie in [0, 1]")
+                         for o in origins}
+            else:
+                r = _num(prev, f"{where}.prevention", src, lo=0.0, hi=1.0,
+                         rule="a risk reduction must lie in [0, 1]")
+                rvals = {o: r for o in origins}
+            if not isinstance(hzd.spillover, Mapping) or len(hzd.spillover) == 0:
+                raise ScenarioError("needs shares for at least one jurisdiction",
+                                    field=f"{where}.spillover", value=hzd.spillover, source=src)
+            shares = {}
+            for jn_, v in hzd.spillover.items():
+                if jn_ not in index:
+                    raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
+                                        field=f"{where}.spillover", value=jn_, source=src)
+                shares[jn_] = _num(v, f"{where}.spillover.{jn_}", src, lo=0.0,
+                                   rule="shares must be >= 0")
+            total = sum(shares.values())
+            if abs(total - 1.0) > SHARE_TOL:
+                raise ScenarioError(f"shares must sum to 1 (they sum to {total:.6g})",
+                                    field=f"{where}.spillover", value=shares, source=src,
+                                    fix="rescale the shares or add the missing jurisdictions")
+            for jn_, v in shares.items():
+                if v > 0:
+                    s_rows.append(h)
+                    s_cols.append(index[jn_])
+                    s_vals.append(v)
+            for o, r in rvals.items():
+                if r > 0:
+                    r_rows.append(h)
+                    r_cols.append(index[o])
+                    r_vals.append(r)
+            involved = sorted({index[o] for o in origins}
+                              | {index[j] for j, v in shares.items() if v > 0})
+            i_rows += [h] * len(involved)
+            i_cols += involved
+            hz.append(Hazard(hn, prob[h], dmg[h], dict(shares), tuple(origins), dict(rvals),
+                             resp[h]))
+        hnames = [x.name for x in hz]
+        if len(set(hnames)) != len(hnames):
+            dup = sorted({x for x in hnames if hnames.count(x) > 1})
+            raise ScenarioError(f"hazard names must be unique; repeated: {dup}",
+                                field="hazards", value=dup, source=src)
+        self._hazards = tuple(hz)
+        H, n = len(hz), len(juris)
+        for arr in (prob, dmg, resp, cap, pop):
+            arr.setflags(write=False)
+        self._prob, self._damage, self._response = prob, dmg, resp
+        self._S = sp.csr_matrix((s_vals, (s_rows, s_cols)), shape=(H, n))
+        self._R = sp.coo_matrix((r_vals, (r_rows, r_cols)), shape=(H, n))
+        inv = sp.coo_matrix((np.ones(len(i_rows)), (i_rows, i_cols)), shape=(H, n)).tocsr()
+        counts = np.asarray(inv.sum(axis=1)).ravel()
+        self._W = sp.csr_matrix(sp.diags(1.0 / np.maximum(counts, 1)) @ inv)  # kappa weights
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def unit(self) -> str:
+        return self._unit
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    @property
+    def sources(self) -> dict:
+        return dict(self._sources)
+
+    @property
+    def jurisdictions(self) -> tuple[Jurisdiction, ...]:
+        return self._juris
+
+    @property
+    def hazards(self) -> tuple[Hazard, ...]:
+        return self._hazards
+
+    @property
+    def actions(self) -> tuple[ActionLevel, ...]:
+        return self._actions
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        """Jurisdiction names in index order."""
+        return tuple(j.name for j in self._juris)
+
+    @property
+    def action_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self._actions)
+
+    @property
+    def n_players(self) -> int:
+        return len(self._juris)
+
+    @property
+    def n_levels(self) -> int:
+        return len(self._actions)
+
+    @property
+    def costs(self) -> np.ndarray:
+        """``(n, K)`` cost of each level for each jurisdiction (read-only)."""
+        return self._cost
+
+    @property
+    def capacity(self) -> np.ndarray:
+        return self._capacity
+
+    @property
+    def population(self) -> np.ndarray:
+        return self._population
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        return self._prob
+
+    @property
+    def damages(self) -> np.ndarray:
+        return self._damage
+
+    @cached_property
+    def spillover_matrix(self) -> sp.csr_matrix:
+        """Sparse ``(H, n)`` matrix of damage shares ``s[h, i]``."""
+        return self._S.copy()
+
+    @cached_property
+    def cooperative_level(self) -> int:
+        """Index of the cooperative level: the one named ``cooperate``/``C`` if any,
+        otherwise the level with the most coordination (then effort)."""
+        for k, a in enumerate(self._actions):
+            if a.name.lower() in ("cooperate", "c", "cooperation"):
+                return k
+        key = [(a.coordination, a.effort, k) for k, a in enumerate(self._actions)]
+        return max(key)[2]
+
+    def index_of(self, jurisdiction: str) -> int:
+        try:
+            return self._index[jurisdiction]
+        except KeyError:
+            raise ScenarioError(f"unknown jurisdiction; known: {_preview(self.players)}",
+                                field="jurisdiction", value=jurisdiction) from None
+
+    # ------------------------------------------------------------------ payoffs
+    def _check_profiles(self, profiles) -> np.ndarray:
+        P = np.asarray(profiles)
+        if P.ndim == 1:
+            P = P[None, :]
+        if P.ndim != 2 or P.shape[1] != self.n_players:
+            raise ScenarioError(f"must have shape (m, {self.n_players}): one level index per "
+                                "jurisdiction", field="profiles", value=f"shape {P.shape}")
+        if P.size and (not np.issubdtype(P.dtype, np.integer)):
+            Pi = np.rint(P)
+            if not np.array_equal(Pi, P):
+                raise ScenarioError("level indices must be integers", field="profiles",
+                                    value="non-integer entries")
+            P = Pi.astype(np.int64)
+        if P.size and (P.min() < 0 or P.max() >= self.n_levels):
+            raise ScenarioError(f"level indices must be in 0..{self.n_levels - 1}",
+                                field="profiles", value=int(P.min() if P.min() < 0 else P.max()))
+        return P.astype(np.intp, copy=False)
+
+    def hazard_state(self, profiles) -> tuple[np.ndarray, np.ndarray]:
+        """``(p, D)``: each hazard's probability and damage at each profile, both ``(m, H)``."""
+        P = self._check_profiles(profiles)
+        return self._hazard_state(P)
+
+    def _hazard_state(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        effort = np.array([a.effort for a in self._actions])[P]  # (m, n)
+        coord = np.array([a.coordination for a in self._actions])[P]
+        R = self._R
+        H = len(self._hazards)
+        # log of prevention factors, per (profile, origin entry), summed per hazard
+        with np.errstate(divide="ignore"):
+            logf = np.log1p(-(effort[:, R.col] * R.data))  # (m, nnz); -inf when r*e == 1
+        agg = sp.csr_matrix((np.ones(R.nnz), (np.arange(R.nnz), R.row)), shape=(R.nnz, H))
+        finite = np.where(np.isfinite(logf), logf, 0.0)
+        zero = ~np.isfinite(logf)
+        logsum = np.asarray(finite @ agg) if R.nnz else np.zeros((P.shape[0], H))
+        nzero = np.asarray(zero.astype(float) @ agg) if R.nnz else np.zeros((P.shape[0], H))
+        prob = self._prob * np.exp(logsum) * (nzero == 0)
+        kappa = np.asarray((self._W @ coord.T).T)  # (m, H)
+        damage = self._damage * (1.0 - self._response * kappa)
+        return prob, damage
+
+    def payoffs(self, profiles) -> np.ndarray:
+        """Payoffs ``u_i(a)`` for a batch of pure profiles, without any tensor.
+
+        Parameters
+        ----------
+        profiles : int array, shape (m, n) (or (n,) for one profile)
+            Level index of each jurisdiction.
+
+        Returns
+        -------
+        ndarray, shape (m, n)
+            ``u_i(a) = - c_i(a_i) - sum_h p_h(a) D_h(a) s[h, i]``.
+        """
+        P = self._check_profiles(profiles)
+        prob, damage = self._hazard_state(P)
+        loss = np.asarray((prob * damage) @ self._S)
+        return 0.0 - self._cost[np.arange(self.n_players), P] - loss
+
+    def expected_losses(self, profiles) -> np.ndarray:
+        """Expected hazard loss of each jurisdiction, ``(m, n)`` (payoff without costs, negated)."""
+        P = self._check_profiles(profiles)
+        prob, damage = self._hazard_state(P)
+        return np.asarray((prob * damage) @ self._S)
+
+    def deviation_payoffs(self, profile) -> np.ndarray:
+        """``out[i, k] = u_i(k, a_{-i})``: each jurisdiction's payoff from each level
+        while everyone else keeps ``profile``.
+
+        Uses the separable structure: only hazards that jurisdiction ``i`` bears
+        enter, so the cost is ``O(nnz(s) * K)``, not ``O(n^2)``.
+        """
+        P = self._check_profiles(profile)
+        if P.shape[0] != 1:
+            raise ScenarioError("takes one profile", field="profile", value=f"shape {P.shape}")
+        return self._deviation_payoffs_sparse(P[0])
+
+    def _deviation_payoffs_sparse(self, a: np.ndarray) -> np.ndarray:
+        n, K = self.n_players, self.n_levels
+        eff_levels = np.array([x.effort for x in self._actions])
+        coord_levels = np.array([x.coordination for x in self._actions])
+        R = self._R.tocsr()
+        Rcur = R.multiply(eff_levels[a][None, :]).tocsr()
+        with np.errstate(divide="ignore"):
+            logv = np.log1p(-Rcur.data)
+        zero = ~np.isfinite(logv)
+        Lz = sp.csr_matrix((np.where(zero, 0.0, logv), Rcur.indices, Rcur.indptr), Rcur.shape)
+        Z = sp.csr_matrix((zero.astype(float), Rcur.indices, Rcur.indptr), Rcur.shape)
+        logsum = np.asarray(Lz.sum(axis=1)).ravel()
+        nzero = np.asarray(Z.sum(axis=1)).ravel()
+        kappa = self._W @ coord_levels[a]
+        S = self._S.tocoo()
+        h, i = S.row, S.col
+        fin_hi = np.asarray(Lz[h, i]).ravel()
+        zero_hi = np.asarray(Z[h, i]).ravel()
+        r_hi = np.asarray(R[h, i]).ravel()
+        w_hi = np.asarray(self._W[h, i]).ravel()
+        out = -self._cost.copy()
+        for k in range(K):
+            pk = (self._prob[h] * np.exp(logsum[h] - fin_hi) * ((nzero[h] - zero_hi) == 0)
+                  * (1.0 - r_hi * eff_levels[k]))
+            kap = kappa[h] + w_hi * (coord_levels[k] - coord_levels[a[i]])
+            dk = self._damage[h] * (1.0 - self._response[h] * kap)
+            out[:, k] -= np.bincount(i, weights=pk * dk * S.data, minlength=n)
+        return out
+
+    def best_responses(self, profile, tol: float = 1e-9) -> np.ndarray:
+        """Boolean ``(n, K)``: which levels are best responses of each jurisdiction to ``profile``."""
+        dev = self.deviation_payoffs(profile)
+        best = dev.max(axis=1, keepdims=True)
+        return dev >= best - tol * np.maximum(1.0, np.abs(best))
+
+    def is_equilibrium(self, profile, tol: float = 1e-9) -> bool:
+        """Whether a pure profile is a Nash equilibrium (no jurisdiction gains by deviating)."""
+        P = self._check_profiles(profile)[0]
+        br = self.best_responses(P, tol)
+        return bool(br[np.arange(self.n_players), P].all())
+
+    # ------------------------------------------------------------------ the game
+    def to_game(self, max_profiles: int = 2**22):
+        """The normal-form game: payoff tensor ``U[i, a_1, ..., a_n]``.
+
+        Built by evaluating :meth:`payoffs` on every profile at once (numpy, no
+        Python loop over profiles). Refuses games with more than
+        ``max_profiles`` profiles: use :meth:`payoffs` and
+        :meth:`deviation_payoffs` there.
+        """
+        from ..games.normal_form import NormalFormGame
+
+        n, K = self.n_players, self.n_levels
+        total = K ** n
+        if total > max_profiles:
+            raise ScenarioError(
+                f"the payoff tensor would have {K}^{n} = {total:.3g} profiles, more than "
+                f"max_profiles = {max_profiles}", field="jurisdictions", value=n,
+                fix="use scenario.payoffs(profiles) / deviation_payoffs(profile), which need "
+                    "no tensor, or raise max_profiles")
+        grid = np.indices((K,) * n, dtype=np.intp).reshape(n, -1).T
+        U = self.payoffs(grid).T.reshape((n,) + (K,) * n)
+        names = self.action_names
+        return NormalFormGame.from_arrays(U, players=self.players, actions=[names] * n,
+                                          name=self._name, unit=self._unit)
+
+    # ------------------------------------------------------------------ display
+    def to_frame(self):
+        """Jurisdictions table: capacity, population, cost of each level, expected loss
+        when everyone goes it alone and when everyone cooperates."""
+        import pandas as pd
+
+        df = pd.DataFrame({"capacity": self._capacity, "population": self._population},
+                          index=pd.Index(self.players, name="jurisdiction"))
+        for k, a in enumerate(self._actions):
+            df[f"cost[{a.name}]"] = self._cost[:, k]
+        base = np.zeros((1, self.n_players), dtype=np.intp)
+        coop = np.full((1, self.n_players), self.cooperative_level, dtype=np.intp)
+        df["loss[all self]"] = self.expected_losses(base)[0]
+        df[f"loss[all {self._actions[self.cooperative_level].name}]"] = \
+            self.expected_losses(coop)[0]
+        return df
+
+    def hazards_frame(self):
+        """Hazards table: probability, damage, response reduction, origins and shares."""
+        import pandas as pd
+
+        rows = []
+        for hz in self._hazards:
+            rows.append({"hazard": hz.name, "probability": hz.probability,
+                         "damage": hz.damage, "response": hz.response,
+                         "origins": ", ".join(hz.origins),
+                         "spillover": ", ".join(f"{k}: {v:g}" for k, v in hz.spillover.items())})
+        return pd.DataFrame(rows).set_index("hazard")
+
+    def __repr__(self) -> str:
+        nm = f"{self._name!r}, " if self._name else ""
+        return (f"Scenario({nm}{self.n_players} jurisdictions, {len(self._hazards)} hazards, "
+                f"levels {list(self.action_names)}, unit={self._unit!r})")
+
+    def _repr_html_(self) -> str:
+        return f"<p>{self!r}</p>" + self.to_frame().head(50)._repr_html_()
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return (self.players == other.players and self._actions == other._actions
+                and self._hazards == other._hazards and self._unit == other._unit
+                and np.array_equal(self._cost, other._cost))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _preview(names: Sequence[str], limit: int = 8) -> str:
+    names = list(names)
+    if len(names) <= limit:
+        return str(names)
+    return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"

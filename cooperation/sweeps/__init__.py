@@ -1,0 +1,1 @@
+"""sweeps (in progress)."""
