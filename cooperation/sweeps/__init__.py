@@ -1,1 +1,21 @@
-"""sweeps (in progress)."""
+"""Parameter sweeps: policy phase diagrams on all local cores or on a Dask cluster.
+
+``sweep(func, grid, seed=0, executor=None, progress=True, checkpoint=None)``
+runs ``func(**params, seed=child_seed)`` on every cell of a grid (full
+factorial dict, or a DataFrame of designs) and returns one tidy DataFrame.
+Executors: ``"serial"``, local processes (default) and ``dask.distributed``;
+the same seed gives the same table on all three. See MODEL.md section 7.
+"""
+
+from .analysis import experiments_outcomes, phase_boundary
+from .checkpoint import Checkpoint
+from .design import cell_seeds, make_design
+from .executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from .spec import SweepSpec, load_spec, write_table
+from .sweep import sweep
+
+__all__ = [
+    "Checkpoint", "DaskExecutor", "ProcessExecutor", "SerialExecutor", "SweepSpec",
+    "cell_seeds", "experiments_outcomes", "load_spec", "make_design", "phase_boundary",
+    "sweep", "write_table",
+]

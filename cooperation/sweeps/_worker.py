@@ -1,0 +1,190 @@
+"""What runs on a worker: call the cell function on a chunk of cells.
+
+Kept small and importable on its own (process-pool workers and Dask
+workers import it by name). A chunk returns the cells it finished *and* the
+first failure, so that cells finished before an error or a Ctrl-C in the
+same chunk are still checkpointed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import pickle
+import signal
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+
+__all__ = ["run_cells", "run_payload", "dump_func", "normalize_outcome", "CellFailure"]
+
+Cell = tuple[int, dict, int]            # (cell index, parameters, child seed)
+
+
+class CellFailure(RuntimeError):
+    """Stands in for an exception raised in a worker that cannot itself be pickled."""
+
+
+def normalize_outcome(result: Any, reserved: Sequence[str] = ()) -> dict:
+    """Turn what ``func`` returned into a dict of plain Python scalars.
+
+    Numbers become ``int``/``float``/``bool`` (numpy scalars and 0-d arrays
+    included), strings stay strings, ``None`` stays ``None``. These survive a
+    JSON round trip exactly (floats by their shortest repr, NaN and infinities
+    included), which is what makes a resumed sweep identical to an
+    uninterrupted one.
+    """
+    if hasattr(result, "to_dict") and hasattr(result, "index"):   # pandas Series
+        result = result.to_dict()
+    if not isinstance(result, Mapping):
+        raise InputError("func must return a dict (or pandas Series) of named outcomes",
+                         field="func return value", value=result,
+                         fix="return e.g. {'cooperation_rate': rate}")
+    out = {}
+    for key, val in result.items():
+        if not isinstance(key, str):
+            raise InputError("outcome names must be strings", field="func return value",
+                             value=key)
+        if key in reserved:
+            raise InputError("an outcome has the name of a parameter or of the seed column",
+                             field=f"func return value[{key!r}]", value=key,
+                             fix="rename the outcome")
+        out[key] = _scalar(key, val)
+    return out
+
+
+def _scalar(key: str, val: Any) -> Any:
+    if val is None or isinstance(val, (bool, str)):
+        return val
+    if isinstance(val, np.ndarray) and val.ndim == 0:
+        val = val.item()
+    if isinstance(val, np.generic):
+        val = val.item()
+    if isinstance(val, bool):
+        return val
+    if isinstance(val, int):
+        return int(val)
+    if isinstance(val, float):
+        return float(val)
+    if isinstance(val, complex) or not isinstance(val, (int, float)):
+        raise InputError("each outcome must be one number, bool, string or None "
+                         "(a row per cell)", field=f"func return value[{key!r}]",
+                         value=val,
+                         fix="summarise it (mean, share, quantile) or return one named "
+                             "outcome per element")
+    return val
+
+
+def run_cells(func: Callable, cells: Sequence[Cell], fixed: Mapping[str, Any],
+              reserved: Sequence[str]) -> tuple[list[tuple[int, dict]], Any]:
+    """Run ``func(**params, **fixed, seed=seed)`` on each cell of a chunk, in order.
+
+    Returns ``(finished, failure)`` where ``finished`` lists ``(cell, outcome)``
+    and ``failure`` is ``None`` or ``(cell, exception)`` for the first cell that
+    raised (including ``KeyboardInterrupt``); the chunk stops there.
+    """
+    done: list[tuple[int, dict]] = []
+    for k, params, seed in cells:
+        try:
+            done.append((k, normalize_outcome(func(**params, **fixed, seed=seed), reserved)))
+        except BaseException as exc:  # noqa: BLE001 - handed back to the parent
+            return done, (k, _picklable(exc))
+    return done, None
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return CellFailure(f"{type(exc).__name__}: {exc}")
+
+
+def ignore_sigint() -> None:
+    """Pool initializer: Ctrl-C is the parent's business (it flushes the checkpoint and
+    ends the workers), so a worker does not die mid-queue with its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_FUNCS: dict[str, Callable] = {}
+
+
+def run_payload(payload: bytes, cells: Sequence[Cell], fixed: Mapping[str, Any],
+                reserved: Sequence[str]):
+    """Worker entry point: unpickle ``func`` once per worker, then :func:`run_cells`."""
+    key = hashlib.sha1(payload).hexdigest()
+    func = _FUNCS.get(key)
+    if func is None:
+        func = pickle.loads(payload)
+        _FUNCS.clear()
+        _FUNCS[key] = func
+    return run_cells(func, cells, fixed, reserved)
+
+
+def _importable_by_name(module_name: str) -> bool:
+    """Whether a fresh interpreter with this ``sys.path`` would find the module's top package."""
+    top = module_name.split(".")[0]
+    if top in sys.builtin_module_names:
+        return True
+    try:
+        return importlib.machinery.PathFinder.find_spec(top, sys.path) is not None
+    except Exception:
+        return False
+
+
+def dump_func(func: Callable, fixed: Mapping[str, Any] | None = None) -> bytes:
+    """Pickle ``func`` for another process, or raise a clear :class:`InputError`.
+
+    With ``cloudpickle`` installed (it comes with the ``distributed`` extra)
+    lambdas, closures and functions defined in a notebook travel by value; a
+    function of a module that a fresh interpreter could not import (a test
+    module loaded by path, a script folder not on ``sys.path``) is also sent by
+    value. Without cloudpickle, only importable module-level functions can go.
+    """
+    try:
+        import cloudpickle
+    except ImportError:  # pragma: no cover - cloudpickle ships with dask
+        cloudpickle = None
+    target = getattr(func, "func", func)                 # functools.partial
+    mod_name = getattr(target, "__module__", None)
+    module = sys.modules.get(mod_name) if mod_name else None
+    by_value = (cloudpickle is not None and module is not None and mod_name != "__main__"
+                and getattr(module, "__file__", None) is not None
+                and not _importable_by_name(mod_name))
+    try:
+        if cloudpickle is not None:
+            if by_value:
+                cloudpickle.register_pickle_by_value(module)
+            try:
+                payload = cloudpickle.dumps(func, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                if by_value:
+                    cloudpickle.unregister_pickle_by_value(module)
+        else:
+            main = sys.modules.get("__main__")
+            if mod_name == "__main__" and not getattr(main, "__file__", None):
+                raise InputError(
+                    "a function defined interactively (notebook, REPL) cannot be sent to "
+                    "worker processes without cloudpickle", field="func", value=func,
+                    fix="pip install cloudpickle, move func into a module, or use "
+                        "executor='serial'")
+            payload = pickle.dumps(func, protocol=pickle.HIGHEST_PROTOCOL)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"func cannot be sent to worker processes: it cannot be pickled "
+                         f"({type(exc).__name__}: {exc})", field="func", value=func,
+                         fix="define it at module level without unpicklable state (locks, "
+                             "open files, connections), or use executor='serial'") from exc
+    for name, val in (fixed or {}).items():
+        try:
+            pickle.dumps(val, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            raise InputError(f"a fixed argument cannot be pickled ({type(exc).__name__})",
+                             field=f"fixed[{name!r}]", value=val,
+                             fix="pass plain data, or use executor='serial'") from exc
+    return payload
