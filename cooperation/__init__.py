@@ -16,6 +16,8 @@ from .equilibria import (
 )
 from .games import NormalFormGame
 from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
+from . import sweeps
+from .sweeps import sweep
 
 __version__ = "0.1.0"
 
@@ -23,4 +25,5 @@ __all__ = [
     "ActionLevel", "Hazard", "Jurisdiction", "NormalFormGame", "Scenario", "analyze",
     "best_response_dynamics", "errors", "fictitious_play", "load_scenario",
     "mixed_equilibria", "pure_equilibria", "replicator_dynamics", "social_optimum",
+    "sweep", "sweeps",
 ]
