@@ -5,6 +5,20 @@ repeated play -> report. See README.md and ../shared/design/API.md.
 """
 
 from . import errors
+from .coalitions import (
+    TUGame,
+    banzhaf,
+    characteristic_function,
+    excesses,
+    in_core,
+    kohlberg_certificate,
+    least_core,
+    most_violated_coalition,
+    nucleolus,
+    prenucleolus,
+    shapley,
+    shapley_sample,
+)
 from .equilibria import (
     analyze,
     best_response_dynamics,
@@ -26,4 +40,7 @@ __all__ = [
     "best_response_dynamics", "errors", "fictitious_play", "load_scenario",
     "mixed_equilibria", "pure_equilibria", "replicator_dynamics", "social_optimum",
     "sweep", "sweeps",
+    "TUGame", "banzhaf", "characteristic_function", "excesses", "in_core",
+    "kohlberg_certificate", "least_core", "most_violated_coalition", "nucleolus",
+    "prenucleolus", "shapley", "shapley_sample",
 ]

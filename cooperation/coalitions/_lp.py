@@ -1,0 +1,118 @@
+"""A thin HiGHS wrapper for the coalition LPs (internal).
+
+The nucleolus and least-core LPs are solved by constraint generation: rows
+(coalitions) are added a few at a time and HiGHS re-solves from the previous
+basis (dual simplex hot start), which is what keeps n = 20 fast. scipy's
+``linprog`` rebuilds the model at every call, so highspy is used directly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import numpy as np
+
+from ..errors import SolverError
+
+__all__ = ["HighsLP", "INF"]
+
+_lock = threading.Lock()
+_banner_done = False
+INF = float("inf")
+
+
+def _new_highs():
+    """A silent ``highspy.Highs`` (the library prints a banner on its first construction)."""
+    import highspy
+
+    global _banner_done
+    with _lock:
+        if not _banner_done:
+            try:
+                sys.stdout.flush()
+                saved = os.dup(1)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 1)
+                try:
+                    h = highspy.Highs()
+                finally:
+                    os.dup2(saved, 1)
+                    os.close(saved)
+                    os.close(devnull)
+            except OSError:  # no usable fd 1: let the banner through
+                h = highspy.Highs()
+            _banner_done = True
+        else:
+            h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+class HighsLP:
+    """Minimise ``c @ x`` over column bounds and row ranges, rows added incrementally."""
+
+    def __init__(self, cost, lower, upper, *, tight: bool = True):
+        import highspy
+
+        self._hs = highspy
+        self.h = _new_highs()
+        if tight:
+            self.h.setOptionValue("primal_feasibility_tolerance", 1e-10)
+            self.h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        self.h.setOptionValue("threads", 1)
+        cost = np.asarray(cost, dtype=float)
+        self.ncol = cost.size
+        lo = np.where(np.isfinite(lower), lower, -highspy.kHighsInf).astype(float)
+        up = np.where(np.isfinite(upper), upper, highspy.kHighsInf).astype(float)
+        self.h.addCols(self.ncol, cost, lo, up, 0, np.zeros(0, np.int32), np.zeros(0, np.int32),
+                       np.zeros(0))
+        self.nrow = 0
+        self.solves = 0
+
+    def _inf(self, a):
+        a = np.asarray(a, dtype=float)
+        return np.where(np.isposinf(a), self._hs.kHighsInf,
+                        np.where(np.isneginf(a), -self._hs.kHighsInf, a))
+
+    def add_rows(self, A: np.ndarray, lower, upper) -> np.ndarray:
+        """Add dense rows ``lower <= A @ x <= upper``; return their indices."""
+        A = np.atleast_2d(np.asarray(A, dtype=float))
+        m = A.shape[0]
+        if m == 0:
+            return np.zeros(0, dtype=np.int64)
+        r, c = np.nonzero(A)
+        starts = np.searchsorted(r, np.arange(m)).astype(np.int32)
+        self.h.addRows(m, self._inf(np.broadcast_to(lower, (m,))),
+                       self._inf(np.broadcast_to(upper, (m,))), r.size, starts,
+                       c.astype(np.int32), A[r, c])
+        idx = np.arange(self.nrow, self.nrow + m)
+        self.nrow += m
+        return idx
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self.h.changeRowBounds(int(row), float(self._inf(lower)), float(self._inf(upper)))
+
+    def set_coeff(self, row: int, col: int, value: float) -> None:
+        self.h.changeCoeff(int(row), int(col), float(value))
+
+    def set_col_bounds(self, col: int, lower: float, upper: float) -> None:
+        self.h.changeColBounds(int(col), float(self._inf(lower)), float(self._inf(upper)))
+
+    def set_cost(self, cost) -> None:
+        cost = np.asarray(cost, dtype=float)
+        self.h.changeColsCost(self.ncol, np.arange(self.ncol, dtype=np.int32), cost)
+
+    def solve(self, what: str = "LP"):
+        """Solve; return ``(x, objective, row_dual, col_dual)``; raise SolverError unless optimal."""
+        self.h.run()
+        self.solves += 1
+        status = self.h.getModelStatus()
+        if status != self._hs.HighsModelStatus.kOptimal:
+            text = self.h.modelStatusToString(status)
+            raise SolverError(f"HiGHS did not reach an optimum of the {what}: {text}",
+                              field="status", value=text)
+        sol = self.h.getSolution()
+        return (np.array(sol.col_value), float(self.h.getInfo().objective_function_value),
+                np.array(sol.row_dual), np.array(sol.col_dual))
