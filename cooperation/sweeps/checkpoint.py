@@ -21,7 +21,8 @@ bit for bit, so a resumed sweep returns the same DataFrame as an
 uninterrupted one.
 
 The header's ``fingerprint`` hashes the design (parameter names, dtypes and
-values), the root seed, the fixed arguments and the function's name; resuming
+values), the root seed, the fixed arguments and the function's name (not its
+module path, which differs between a script and a notebook); resuming
 with different arguments is refused instead of mixing two experiments.
 """
 
@@ -103,8 +104,11 @@ class Checkpoint:
                              fix="choose a new path for checkpoint=")
         head = records[0]
         if head.get("fingerprint") != self.header["fingerprint"]:
-            diff = [k for k in ("func", "parameters", "cells", "seed_entropy", "fixed")
+            diff = [k for k in ("parameters", "cells", "seed_entropy", "fixed")
                     if head.get(k) != _roundtrip(self.header.get(k))]
+            if str(head.get("func")).rpartition(":")[2] != \
+                    str(self.header.get("func")).rpartition(":")[2]:
+                diff.insert(0, "func")
             raise InputError("the checkpoint belongs to a different sweep"
                              + (f" (it differs in {', '.join(diff)})" if diff else
                                 " (different grid values)"),
@@ -134,7 +138,10 @@ class Checkpoint:
         self._last = time.monotonic()
         if not self._buffer:
             return
+        # take the lines out of the buffer first: a Ctrl-C landing during the write must
+        # not make the final flush append them a second time
         data = "".join(self._buffer).encode("utf-8")
+        self._buffer = []
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
             view = memoryview(data)
@@ -144,7 +151,6 @@ class Checkpoint:
             os.fsync(fd)
         finally:
             os.close(fd)
-        self._buffer.clear()
 
 
 def _roundtrip(obj: Any) -> Any:

@@ -223,9 +223,12 @@ class _sigterm_as_interrupt:
 
 
 def _fingerprint(design: pd.DataFrame, meta: dict) -> str:
+    # the function enters by its name only, not its module path: the same cells file
+    # may be imported as `cells` by a script and as `pkg.cells` by a notebook
+    key = {k: meta[k] for k in sorted(meta)}
+    key["func"] = meta["func"].rpartition(":")[2]
     h = hashlib.sha256()
-    h.update(json.dumps({k: meta[k] for k in sorted(meta)}, sort_keys=True,
-                        default=repr).encode())
+    h.update(json.dumps(key, sort_keys=True, default=repr).encode())
     h.update(json.dumps([str(t) for t in design.dtypes]).encode())
     h.update(pd.util.hash_pandas_object(design, index=True).to_numpy().tobytes())
     return h.hexdigest()
