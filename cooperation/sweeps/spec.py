@@ -45,7 +45,7 @@ import pandas as pd
 from .._io import atomic_write
 from ..errors import InputError
 
-__all__ = ["SweepSpec", "load_spec", "write_table"]
+__all__ = ["SweepSpec", "load_spec", "run_spec", "write_table", "check_table_path"]
 
 _KEYS = {"function", "seed", "checkpoint", "chunksize", "workers", "grid", "design", "fixed",
          "name", "description"}
@@ -213,6 +213,56 @@ def _design(d: Any, base: Path, src: str) -> pd.DataFrame:
     return pd.DataFrame(qmc.scale(sample, lo, hi), columns=list(bounds))
 
 
+def check_table_path(path: str | os.PathLike) -> None:
+    """Refuse, before any work, an output the sweep could not write."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".parquet", ".csv"):
+        raise InputError("the output must end in .parquet or .csv", field="--out",
+                         value=str(path))
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:
+            raise InputError("writing Parquet needs pyarrow", field="--out", value=str(path),
+                             fix="pip install pyarrow, or write .csv") from exc
+
+
+def run_spec(spec: SweepSpec, out: str | os.PathLike, *, scheduler: str | None = None,
+             serial: bool = False, workers: int | None = None,
+             checkpoint: str | None = None, progress: str = "log"):
+    """Run a spec and write its table; returns ``(table, seconds)``.
+
+    With a Dask ``scheduler``, a cell module found in the spec's folder is sent
+    to the workers by value (cloudpickle), so the cluster needs only
+    ``cooperation`` installed, not the spec's folder.
+    """
+    from .executors import DaskExecutor, ProcessExecutor, SerialExecutor
+    from .sweep import sweep
+
+    check_table_path(out)
+    if scheduler and serial:
+        raise InputError("choose either --scheduler or --serial", field="--serial",
+                         value=True)
+    if scheduler:
+        executor = DaskExecutor(scheduler, chunksize=spec.chunksize)
+        if spec.local_module and spec.module is not None:
+            try:
+                import cloudpickle
+
+                cloudpickle.register_pickle_by_value(spec.module)
+            except ImportError:  # pragma: no cover - cloudpickle comes with dask
+                pass
+    elif serial:
+        executor = SerialExecutor()
+    else:
+        executor = ProcessExecutor(workers=workers or spec.workers, chunksize=spec.chunksize)
+    df, seconds = timed(sweep, spec.func, spec.grid, seed=spec.seed, executor=executor,
+                        progress=progress, checkpoint=checkpoint or spec.checkpoint,
+                        fixed=spec.fixed)
+    write_table(df, out)
+    return df, seconds
+
+
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a sweep table atomically as ``.parquet`` (needs pyarrow) or ``.csv``.
 
@@ -220,17 +270,10 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     text readable everywhere.
     """
     target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            raise InputError("writing Parquet needs pyarrow", field="--out", value=str(path),
-                             fix="pip install pyarrow, or write .csv") from exc
+    check_table_path(target)
+    if target.suffix.lower() == ".parquet":
         return atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False))
-    if suffix == ".csv":
-        return atomic_write(target, lambda tmp: df.to_csv(tmp, index=False))
-    raise InputError("the output must end in .parquet or .csv", field="--out", value=str(path))
+    return atomic_write(target, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def timed(fn, *args, **kwargs):
