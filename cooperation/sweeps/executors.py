@@ -309,7 +309,7 @@ class DaskExecutor(_Base):
                                  pure=False) for ch in chunks]
         finished = set()
         try:
-            for fut in self._distributed.as_completed(futures):
+            for fut in self._distributed.as_completed(futures, loop=client.loop):
                 finished.add(fut.key)
                 yield fut.result()
         finally:

@@ -70,17 +70,16 @@ def test_process_pool_matches_serial(serial_table):
                                   serial_table)
 
 
-def test_dask_local_cluster_matches_serial(serial_table):
-    distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        df = co.sweep(replicated_cell, GRID, seed=7, executor=client, progress=False)
-        pd.testing.assert_frame_equal(df, serial_table)
-        # a lambda travels by value (cloudpickle)
-        lam = co.sweep(lambda delta, noise, run_id, seed: {"s": seed}, GRID, seed=7,
-                       executor=client, progress=False)
-        assert lam["s"].tolist() == serial_table["seed"].tolist()
+def test_dask_local_cluster_matches_serial(serial_table, dask_client):
+    df = co.sweep(replicated_cell, GRID, seed=7, executor=dask_client, progress=False)
+    pd.testing.assert_frame_equal(df, serial_table)
+    df = co.sweep(replicated_cell, GRID, seed=7, progress=False,
+                  executor=DaskExecutor(dask_client, chunksize=1))
+    pd.testing.assert_frame_equal(df, serial_table)
+    # a lambda travels by value (cloudpickle)
+    lam = co.sweep(lambda delta, noise, run_id, seed: {"s": seed}, GRID, seed=7,
+                   executor=dask_client, progress=False)
+    assert lam["s"].tolist() == serial_table["seed"].tolist()
 
 
 def test_same_seed_any_chunking_and_order():
