@@ -124,6 +124,13 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None,
                             field="(top level)", value=sorted(unknown), source=src)
     for key in ("unit", "jurisdictions", "hazards"):
         if key not in data:
+            misplaced = _find_misplaced(data, key)
+            if misplaced:
+                raise ScenarioError(
+                    f"is missing at the top level but appears inside {misplaced}",
+                    field=key, source=src, show_value=False,
+                    fix="in TOML, top-level keys must come before the first [table] or "
+                        "[[array of tables]]: move the line up")
             raise ScenarioError("is missing", field=key, source=src, show_value=False,
                                 fix="every scenario states unit, jurisdictions and hazards")
     actions = data.get("actions")
@@ -211,6 +218,16 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None,
         raise ScenarioError("must be a table", field="sources", value=sources, source=src)
     return Scenario(jurs, hazards, actions, unit=data["unit"], name=data.get("name", ""),
                     description=data.get("description", ""), source=src, sources=sources)
+
+
+def _find_misplaced(data: Mapping[str, Any], key: str) -> str | None:
+    for top in ("actions", "jurisdictions", "hazards"):
+        tables = data.get(top)
+        if isinstance(tables, list):
+            for k, t in enumerate(tables):
+                if isinstance(t, Mapping) and key in t:
+                    return f"{top}[{k}]"
+    return None
 
 
 # ---------------------------------------------------------------------- CSV helpers

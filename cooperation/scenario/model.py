@@ -622,8 +622,9 @@ class Scenario:
         n, K = self.n_players, self.n_levels
         total = K ** n
         if total > max_profiles:
+            size = f"{total:.3g}" if n * math.log10(K) < 300 else f"10^{n * math.log10(K):.0f}"
             raise ScenarioError(
-                f"the payoff tensor would have {K}^{n} = {total:.3g} profiles, more than "
+                f"the payoff tensor would have {K}^{n} = {size} profiles, more than "
                 f"max_profiles = {max_profiles}", field="jurisdictions", value=n,
                 fix="use scenario.payoffs(profiles) / deviation_payoffs(profile), which need "
                     "no tensor, or raise max_profiles")
