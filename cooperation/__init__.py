@@ -7,15 +7,21 @@ repeated play -> report. See README.md and ../shared/design/API.md.
 from . import errors
 from .coalitions import (
     TUGame,
+    WeightedVotingGame,
     banzhaf,
     characteristic_function,
+    compare_rules,
+    cooperative_values,
     excesses,
     in_core,
+    kalai_smorodinsky,
     kohlberg_certificate,
     least_core,
     most_violated_coalition,
+    nash_bargaining,
     nucleolus,
     prenucleolus,
+    responsibility_shares,
     shapley,
     shapley_sample,
 )
@@ -40,7 +46,8 @@ __all__ = [
     "best_response_dynamics", "errors", "fictitious_play", "load_scenario",
     "mixed_equilibria", "pure_equilibria", "replicator_dynamics", "social_optimum",
     "sweep", "sweeps",
-    "TUGame", "banzhaf", "characteristic_function", "excesses", "in_core",
-    "kohlberg_certificate", "least_core", "most_violated_coalition", "nucleolus",
-    "prenucleolus", "shapley", "shapley_sample",
+    "TUGame", "WeightedVotingGame", "banzhaf", "characteristic_function", "compare_rules",
+    "cooperative_values", "excesses", "in_core", "kalai_smorodinsky", "kohlberg_certificate",
+    "least_core", "most_violated_coalition", "nash_bargaining", "nucleolus", "prenucleolus",
+    "responsibility_shares", "shapley", "shapley_sample",
 ]

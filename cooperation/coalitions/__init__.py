@@ -5,6 +5,7 @@ See MODEL.md section 4. Coalitions are bitmasks (bit ``i`` set: player ``i``
 is a member); values are labelled by player at the edges.
 """
 
+from .bargaining import BargainingSolution, kalai_smorodinsky, nash_bargaining, pareto_frontier
 from .characteristic import characteristic_function, outside_option_profile
 from .core import (
     CoalitionExcess,
@@ -16,12 +17,18 @@ from .core import (
 )
 from .kohlberg import KohlbergCertificate, kohlberg_certificate
 from .nucleolus import NucleolusResult, nucleolus, prenucleolus
+from .rules import RULES, ResponsibilityShares, compare_rules, responsibility_shares
 from .shapley import SampledShapley, banzhaf, shapley, shapley_sample
+from .summary import CooperativeValues, cooperative_values
 from .tu_game import TUGame
+from .voting import WeightedVotingGame
 
 __all__ = [
-    "CoalitionExcess", "KohlbergCertificate", "LeastCore", "NucleolusResult", "SampledShapley",
-    "TUGame", "banzhaf", "characteristic_function", "excesses", "in_core", "kohlberg_certificate",
-    "least_core", "most_violated_coalition", "nucleolus", "outside_option_profile",
-    "prenucleolus", "shapley", "shapley_sample",
+    "RULES", "BargainingSolution", "CoalitionExcess", "CooperativeValues",
+    "KohlbergCertificate", "LeastCore", "NucleolusResult", "ResponsibilityShares",
+    "SampledShapley", "TUGame", "WeightedVotingGame", "banzhaf", "characteristic_function",
+    "compare_rules", "cooperative_values", "excesses", "in_core", "kalai_smorodinsky",
+    "kohlberg_certificate", "least_core", "most_violated_coalition", "nash_bargaining",
+    "nucleolus", "outside_option_profile", "pareto_frontier", "prenucleolus",
+    "responsibility_shares", "shapley", "shapley_sample",
 ]

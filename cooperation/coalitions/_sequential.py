@@ -162,7 +162,9 @@ class SequentialLP:
         for r in hits:
             S = self.row_mask[r]
             self.lp.set_coeff(r, self.tcol, 0.0)
-            self.lp.set_row_bounds(r, self.v[S] - t, self.v[S] - t)
+            # x(S) = v(S) - t, widened by tol so that rounding in t cannot make the
+            # fixed rows inconsistent; polish() solves them exactly at the end
+            self.lp.set_row_bounds(r, self.v[S] - t - self.tol, self.v[S] - t + self.tol)
             self.row_state[r] = _FIXED
             self.fixed.append((S, stage))
         if self.imputation:

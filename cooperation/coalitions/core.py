@@ -152,12 +152,14 @@ def most_violated_coalition(v, x, k: int = 1, *, include_grand: bool = False) ->
     e[0] = -np.inf
     if not include_grand:
         e[-1] = -np.inf
-    cand = np.arange(e.size)
     k = min(int(k), e.size)
     if k < e.size:
-        cand = np.argpartition(-e, k - 1)[:k]
+        kth = e[np.argpartition(-e, k - 1)[k - 1]]
+        cand = np.flatnonzero(e >= kth)  # every tie with the k-th value: deterministic order
+    else:
+        cand = np.arange(e.size)
     order = np.lexsort((cand, -e[cand]))
-    masks = cand[order].astype(np.int64)
+    masks = cand[order][:k].astype(np.int64)
     keep = np.isfinite(e[masks])
     masks = masks[keep]
     return CoalitionExcess(masks, e[masks], [g.members(int(m)) for m in masks],
