@@ -107,7 +107,11 @@ def _cmd_analyze(args, out) -> int:
 
 def _analyze_extra_sections(scenario, game, out) -> dict:
     """Sections other analyses add to ``cooperation analyze`` (returns JSON fields)."""
-    return {}
+    from .coalitions.summary import analyze_section
+
+    extra = {}
+    extra.update(analyze_section(scenario, game, out))  # Shapley, nucleolus, core, rules
+    return extra
 
 
 # ----------------------------------------------------------------------------- sweep
