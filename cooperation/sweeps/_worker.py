@@ -110,18 +110,18 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-_FUNCS: dict[str, Callable] = {}
+_JOBS: dict[str, tuple] = {}
 
 
-def run_payload(payload: bytes, cells: Sequence[Cell], fixed: Mapping[str, Any],
-                reserved: Sequence[str]):
-    """Worker entry point: unpickle ``func`` once per worker, then :func:`run_cells`."""
+def run_payload(payload: bytes, cells: Sequence[Cell], reserved: Sequence[str]):
+    """Worker entry point: unpickle ``(func, fixed)`` once per worker, then :func:`run_cells`."""
     key = hashlib.sha1(payload).hexdigest()
-    func = _FUNCS.get(key)
-    if func is None:
-        func = pickle.loads(payload)
-        _FUNCS.clear()
-        _FUNCS[key] = func
+    job = _JOBS.get(key)
+    if job is None:
+        job = pickle.loads(payload)
+        _JOBS.clear()
+        _JOBS[key] = job
+    func, fixed = job
     return run_cells(func, cells, fixed, reserved)
 
 
@@ -136,55 +136,65 @@ def _importable_by_name(module_name: str) -> bool:
         return False
 
 
+def have_cloudpickle() -> bool:
+    try:
+        import cloudpickle  # noqa: F401
+    except ImportError:  # pragma: no cover - cloudpickle ships with dask
+        return False
+    return True
+
+
 def dump_func(func: Callable, fixed: Mapping[str, Any] | None = None) -> bytes:
-    """Pickle ``func`` for another process, or raise a clear :class:`InputError`.
+    """Pickle ``(func, fixed)`` for other processes, or raise a clear :class:`InputError`.
 
     With ``cloudpickle`` installed (it comes with the ``distributed`` extra)
-    lambdas, closures and functions defined in a notebook travel by value; a
-    function of a module that a fresh interpreter could not import (a test
-    module loaded by path, a script folder not on ``sys.path``) is also sent by
-    value. Without cloudpickle, only importable module-level functions can go.
+    lambdas, closures and functions defined in a notebook or a script travel by
+    value, so workers never need to import the main module; a function of a
+    module that a fresh interpreter could not import (a test module loaded by
+    path, a script folder not on ``sys.path``) is also sent by value. Without
+    cloudpickle only importable module-level functions can go.
     """
     try:
         import cloudpickle
     except ImportError:  # pragma: no cover - cloudpickle ships with dask
         cloudpickle = None
+    fixed = dict(fixed or {})
     target = getattr(func, "func", func)                 # functools.partial
     mod_name = getattr(target, "__module__", None)
     module = sys.modules.get(mod_name) if mod_name else None
     by_value = (cloudpickle is not None and module is not None and mod_name != "__main__"
                 and getattr(module, "__file__", None) is not None
                 and not _importable_by_name(mod_name))
+    dumps = cloudpickle.dumps if cloudpickle is not None else pickle.dumps
+    if cloudpickle is None:
+        main = sys.modules.get("__main__")
+        if mod_name == "__main__" and not getattr(main, "__file__", None):
+            raise InputError(
+                "a function defined interactively (notebook, REPL) cannot be sent to "
+                "worker processes without cloudpickle", field="func", value=func,
+                fix="pip install cloudpickle, move func into a module, or use "
+                    "executor='serial'")
+    if by_value:
+        cloudpickle.register_pickle_by_value(module)
     try:
-        if cloudpickle is not None:
-            if by_value:
-                cloudpickle.register_pickle_by_value(module)
-            try:
-                payload = cloudpickle.dumps(func, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                if by_value:
-                    cloudpickle.unregister_pickle_by_value(module)
-        else:
-            main = sys.modules.get("__main__")
-            if mod_name == "__main__" and not getattr(main, "__file__", None):
-                raise InputError(
-                    "a function defined interactively (notebook, REPL) cannot be sent to "
-                    "worker processes without cloudpickle", field="func", value=func,
-                    fix="pip install cloudpickle, move func into a module, or use "
-                        "executor='serial'")
-            payload = pickle.dumps(func, protocol=pickle.HIGHEST_PROTOCOL)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"func cannot be sent to worker processes: it cannot be pickled "
-                         f"({type(exc).__name__}: {exc})", field="func", value=func,
-                         fix="define it at module level without unpicklable state (locks, "
-                             "open files, connections), or use executor='serial'") from exc
-    for name, val in (fixed or {}).items():
         try:
-            pickle.dumps(val, protocol=pickle.HIGHEST_PROTOCOL)
+            dumps(func, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:
-            raise InputError(f"a fixed argument cannot be pickled ({type(exc).__name__})",
-                             field=f"fixed[{name!r}]", value=val,
-                             fix="pass plain data, or use executor='serial'") from exc
-    return payload
+            raise InputError(f"func cannot be sent to worker processes: it cannot be "
+                             f"pickled ({type(exc).__name__}: {exc})", field="func",
+                             value=func,
+                             fix="define it at module level without unpicklable state "
+                                 "(locks, open files, connections), or use "
+                                 "executor='serial'") from exc
+        for name, val in fixed.items():
+            try:
+                dumps(val, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:
+                raise InputError(f"a fixed argument cannot be pickled "
+                                 f"({type(exc).__name__})", field=f"fixed[{name!r}]",
+                                 value=val,
+                                 fix="pass plain data, or use executor='serial'") from exc
+        return dumps((func, fixed), protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        if by_value:
+            cloudpickle.unregister_pickle_by_value(module)

@@ -30,6 +30,7 @@ scheduling. *Proceedings of the 14th Python in Science Conference*, 130-136.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing as mp
 import os
@@ -167,6 +168,9 @@ class ProcessExecutor(_Base):
     def prepare(self, func, fixed) -> None:
         super().prepare(func, fixed)
         self._payload = _worker.dump_func(func, fixed)
+        # with cloudpickle the job travels by value: workers need not re-run the main
+        # script (no `if __name__ == "__main__"` guard needed, stdin/REPL scripts work)
+        self._hide_main = _worker.have_cloudpickle()
 
     def _get_pool(self, n_tasks: int) -> _Pool:
         if self._pool is None:
@@ -183,8 +187,9 @@ class ProcessExecutor(_Base):
         if not chunks:
             return
         pool = self._get_pool(len(chunks))
-        pending: set[Future] = {pool.submit(_worker.run_payload, self._payload, ch, fixed,
-                                            tuple(reserved)) for ch in chunks}
+        with _main_hidden(self._hide_main):    # workers start during the submissions
+            pending: set[Future] = {pool.submit(_worker.run_payload, self._payload, ch,
+                                                tuple(reserved)) for ch in chunks}
         clean = False
         try:
             while pending:
@@ -227,6 +232,37 @@ class ProcessExecutor(_Base):
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _main_hidden(active: bool):
+    """Keep ``multiprocessing`` from re-importing the main script in new workers.
+
+    Workers started by ``spawn``/``forkserver`` normally re-run the main module
+    (as ``__mp_main__``) so that functions pickled by reference to ``__main__``
+    can be found. Our job is pickled by value, so that is only cost and
+    surprise (a script without a ``__main__`` guard would sweep recursively);
+    while workers start, ``__main__`` shows neither a ``__file__`` nor a
+    ``__spec__``, which is how ``multiprocessing.spawn`` decides to skip it.
+    """
+    main = sys.modules.get("__main__")
+    if not active or main is None:
+        yield
+        return
+    missing = object()
+    saved = {k: getattr(main, k, missing) for k in ("__file__", "__spec__")}
+    try:
+        if saved["__file__"] is not missing:
+            del main.__file__
+        main.__spec__ = None
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is missing:
+                if hasattr(main, k) and k == "__file__":
+                    delattr(main, k)
+            else:
+                setattr(main, k, v)
 
 
 class DaskExecutor(_Base):
@@ -305,7 +341,7 @@ class DaskExecutor(_Base):
             return
         client = self._client
         [payload] = client.scatter([self._payload], broadcast=True, hash=False)
-        futures = [client.submit(_worker.run_payload, payload, ch, fixed, tuple(reserved),
+        futures = [client.submit(_worker.run_payload, payload, ch, tuple(reserved),
                                  pure=False) for ch in chunks]
         finished = set()
         try:
