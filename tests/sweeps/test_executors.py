@@ -184,3 +184,25 @@ def test_worker_processes_use_their_own_pid():
 
 def pid_cell(x, seed):
     return {"pid": os.getpid()}
+
+
+def test_script_without_main_guard_and_from_stdin(tmp_path):
+    """Workers do not re-run the main script: a script without an `if __name__ ==
+    '__main__'` guard, or one fed on standard input, sweeps on processes once."""
+    import subprocess
+    import sys
+
+    body = ("import numpy as np, cooperation as co\n"
+            "def f(x, seed):\n"
+            "    return {'y': 2 * x}\n"
+            "print('main body ran')\n"
+            "df = co.sweep(f, {'x': [1, 2, 3, 4]}, progress=False,\n"
+            "              executor=co.sweeps.ProcessExecutor(workers=2, chunksize=1))\n"
+            "print(df['y'].tolist())\n")
+    script = tmp_path / "noguard.py"
+    script.write_text(body)
+    for cmd, stdin in (([sys.executable, str(script)], None), ([sys.executable, "-"], body)):
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=120,
+                              cwd=str(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout.count("main body ran") == 1 and "[2, 4, 6, 8]" in proc.stdout
