@@ -1,6 +1,16 @@
-"""Compensation design: the transfer LP, the crisis-fund LP, infeasibility diagnosis,
-and two-way conditional agreements of the Xin'an type (MODEL.md section 5)."""
+"""Compensation design (MODEL.md section 5): the transfer LP with named constraint
+families and infeasibility diagnosis, the crisis-fund LP with a CVaR solvency
+constraint, and two-way conditional agreements of the Xin'an type.
 
-from .design import CompensationResult, Diagnosis, design_compensation
+LPs are built with PuLP and solved by HiGHS (highspy; CBC as fallback); every
+model can also be solved by ``scipy.optimize.linprog(method="highs")``
+(``backend="scipy"``), the independent cross-check.
+"""
 
-__all__ = ["CompensationResult", "Diagnosis", "design_compensation"]
+from .agreement import TwoWayAgreement, two_way_agreement
+from .design import FAMILIES, OBJECTIVES, CompensationResult, Diagnosis, design_compensation
+from .fund import FundResult, design_fund, empirical_cvar
+
+__all__ = ["CompensationResult", "Diagnosis", "FAMILIES", "FundResult", "OBJECTIVES",
+           "TwoWayAgreement", "design_compensation", "design_fund", "empirical_cvar",
+           "two_way_agreement"]

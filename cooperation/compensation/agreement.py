@@ -1,0 +1,416 @@
+"""Two-way conditional agreements of the Xin'an type (对赌 / 双向补偿): the bargaining range of the stake.
+
+The Xin'an River agreement (Anhui upstream, Zhejiang downstream, from 2012)
+ties a transfer to a monitored water-quality index at the border section:
+when the index meets the standard, the downstream side pays the upstream side
+the stake ``s``; when it fails, the upstream side pays ``s`` downstream. With
+``pi(a)`` the probability that the standard is met under the action profile
+``a``, the expected transfer from downstream to upstream is::
+
+    T_s(a) = s * pi(a) - s * (1 - pi(a)) = s * (2 pi(a) - 1)
+
+so the agreement turns the game ``u`` into::
+
+    upstream    U_s(a) = u_up(a)   + T_s(a) + b      (b: a higher level's payment to the
+    downstream  D_s(a) = u_down(a) - T_s(a)           upstream side while the deal holds)
+
+The agreement is worth signing at stake ``s`` when, at the equilibrium the
+stake induces, it creates value and both sides share in it::
+
+    W(a_s) > W(no agreement)        (behaviour changes for the better; W = u_up + u_down,
+                                     transfers and the subsidy excluded)
+    U_s(a_s) >= o_up,  D_s(a_s) >= o_down
+
+``o``: payoffs without the agreement, by default at the worst-welfare pure
+Nash equilibrium. Without the first condition a stake too small to change
+anything would count, since a transfer that changes no behaviour only moves
+money from one side to the other. The **bargaining range** is the set of
+stakes ``s >= 0`` for which the game with the agreement has a pure Nash
+equilibrium and *every* pure equilibrium meets both conditions (robust to
+equilibrium selection); ``intervals_some`` relaxes "every" to "some".
+
+The range is computed exactly, not on a grid: for a fixed profile each
+equilibrium and gain condition is linear in ``s``, so the answer can change
+only where one of these lines crosses zero. Every crossing is collected, and
+the conditions are evaluated at each crossing and inside each open interval
+between consecutive crossings (and beyond the last one).
+
+With a hazard scenario, ``pi(a) = 1 - p_h(a)``: the monitored index fails in
+a year exactly when hazard ``h`` (the pollution event) strikes.
+
+References
+----------
+The Xin'an River agreement texts as reported by Zhejiang Daily (2024-09-29)
+and China Daily (2021-08-30); figures and citations in ``data/xinan/SOURCES.md``.
+Pagiola, S., Arcenas, A. and Platais, G. (2005). Can payments for
+environmental services help reduce poverty? *World Development* 33, 237-253
+(conditional payments for environmental services).
+Muthoo, A. (1999). *Bargaining Theory with Applications*, ch. 2 (the set of
+mutually beneficial agreements). Cambridge UP.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .._result import ResultMixin
+from ..errors import InputError
+from ._inputs import PayoffModel
+
+__all__ = ["two_way_agreement", "TwoWayAgreement"]
+
+
+@dataclass(frozen=True, repr=False)
+class TwoWayAgreement(ResultMixin):
+    """Result of :func:`two_way_agreement`.
+
+    Attributes
+    ----------
+    upstream, downstream : str
+    intervals : DataFrame
+        The bargaining range as disjoint intervals of ``s``: ``lo``, ``hi``
+        (``inf`` when unbounded), ``lo_closed``, ``hi_closed``.
+    intervals_some : DataFrame
+        The same where *some* pure equilibrium gives both a gain.
+    lower, upper : float
+        Smallest and largest stake in the range (``nan`` when it is empty).
+    stakes : DataFrame
+        One row per stake asked about: whether it is in the range, the
+        equilibria it induces, the probability the standard is met, the
+        expected transfer, each side's payoff and gain over no agreement.
+    outside_option : Series
+        No-agreement payoffs.
+    compliance : ndarray
+        ``pi(a)`` for every profile (shape of the game).
+    subsidy : float
+    note : str
+    """
+
+    upstream: str
+    downstream: str
+    intervals: pd.DataFrame
+    intervals_some: pd.DataFrame
+    lower: float
+    upper: float
+    stakes: pd.DataFrame
+    outside_option: pd.Series
+    compliance: np.ndarray
+    subsidy: float
+    note: str
+    unit: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return len(self.intervals) == 0
+
+    def contains(self, s: float) -> bool:
+        """Whether stake ``s`` lies in the bargaining range."""
+        for r in self.intervals.itertuples():
+            if (r.lo < s or (r.lo_closed and s == r.lo)) and (s < r.hi or (r.hi_closed
+                                                                        and s == r.hi)):
+                return True
+        return False
+
+    def _summary(self):
+        rng = "empty" if self.empty else " U ".join(
+            f"{'[' if r.lo_closed else '('}{r.lo:.6g}, {r.hi:.6g}{']' if r.hi_closed else ')'}"
+            for r in self.intervals.itertuples())
+        rows = [("upstream -> downstream", f"{self.upstream} -> {self.downstream}"),
+                ("bargaining range of the stake", f"{rng} {self.unit}".rstrip()),
+                ("no-agreement payoffs", self.outside_option.round(6).to_dict())]
+        for r in self.stakes.itertuples():
+            rows.append((f"stake {r.Index}", f"s = {r.stake:.6g}: "
+                         f"{'inside' if r.in_range else 'outside'}; equilibrium {r.equilibria}"))
+        rows.append(("note", self.note))
+        return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """The stakes table (one row per stake asked about)."""
+        return self.stakes.copy()
+
+
+def _pure_ne(A: np.ndarray, B: np.ndarray, tol: float) -> list[tuple[int, int]]:
+    best_a = A.max(axis=0, keepdims=True)
+    best_b = B.max(axis=1, keepdims=True)
+    ok = (A >= best_a - tol * np.maximum(1.0, np.abs(best_a))) & \
+         (B >= best_b - tol * np.maximum(1.0, np.abs(best_b)))
+    return [tuple(int(v) for v in x) for x in np.argwhere(ok)]
+
+
+def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, hazard=None,
+                      compliance=None, subsidy: float = 0.0, outside_option="nash",
+                      tol: float = 1e-9) -> TwoWayAgreement:
+    """Bargaining range of the stake of a two-way conditional transfer (Xin'an type).
+
+    Downstream pays upstream ``s`` when the monitored index meets the standard,
+    upstream pays downstream ``s`` when it fails (see the module notes for the
+    model). Returns the exact set of stakes for which both sides gain over no
+    agreement at every equilibrium of the game with the agreement, and where
+    each stake of interest falls.
+
+    Parameters
+    ----------
+    game : Scenario or NormalFormGame with two players
+    stakes : mapping label -> stake, or sequence of stakes, optional
+        The stakes to place in the range (e.g. ``{"round 1": 1.0, "round 2": 2.0}``).
+        Default: the scenario's ``[sources]`` entries whose names start with
+        ``stake`` (the shipped Xin'an case records its real rounds there).
+    upstream, downstream : str, optional
+        Default (scenario): the origin of the monitored hazard is upstream;
+        (game): the first player is upstream.
+    hazard : str, optional
+        The monitored hazard (scenario): the index fails when it strikes.
+        Default: the most likely hazard originating upstream.
+    compliance : array (k_up, k_down) of probabilities, optional
+        ``pi(a)``; required for a game, overrides the hazard for a scenario.
+    subsidy : float >= 0
+        A higher level's payment to the upstream side while the agreement
+        holds (e.g. the central 3亿 a year of round 1), unconditional.
+    outside_option : "nash", "maximin", "status_quo" or two payoffs
+        No-agreement payoffs (as in :func:`design_compensation`).
+
+    Returns
+    -------
+    TwoWayAgreement
+        ``.intervals``, ``.lower``, ``.upper``, ``.stakes`` (table), ``.contains(s)``.
+
+    References
+    ----------
+    Muthoo (1999), *Bargaining Theory with Applications*, ch. 2; Pagiola et al.
+    (2005), *World Development* 33.
+
+    Examples
+    --------
+    Upstream protection costs 1 and lifts the chance of meeting the standard
+    from 0.5 to 0.9 (so the stake pays ``0.8 s`` more); downstream saves 4:
+
+    >>> import cooperation as co
+    >>> g = co.NormalFormGame.from_bimatrix([[0, 0], [-1, -1]], [[-5, -5], [-1, -1]],
+    ...                                     players=["Up", "Down"])
+    >>> res = co.two_way_agreement(g, {"r1": 1.0, "r2": 2.0},
+    ...                            compliance=[[0.5, 0.5], [0.9, 0.9]])
+    >>> round(res.lower, 6), round(res.upper, 6), res.stakes["in_range"].tolist()
+    (1.25, 5.0, [False, True])
+
+    At ``s = 1`` protecting does not pay upstream (``0.8 s < 1``); above ``s = 5``
+    downstream pays more than the 4 it saves.
+    """
+    from ..scenario.model import Scenario
+
+    model = PayoffModel(game)
+    if model.n != 2:
+        raise InputError("a two-way agreement is between two jurisdictions",
+                         field="game", value=f"{model.n} players",
+                         fix="build the two-jurisdiction scenario of the river section")
+    P = model.players
+    G = model.game
+    for nm, val in (("subsidy", subsidy),):
+        if isinstance(val, bool) or not isinstance(val, int | float | np.number) or \
+                not math.isfinite(val) or val < 0:
+            raise InputError("must be a finite number >= 0", field=nm, value=val)
+    scen = game if isinstance(game, Scenario) else None
+
+    # ---------------------------------------------------------------- who is upstream
+    hz_index = None
+    if scen is not None and compliance is None:
+        names = [h.name for h in scen.hazards]
+        if hazard is not None:
+            if hazard not in names:
+                raise InputError(f"unknown hazard; hazards are {names}", field="hazard",
+                                 value=hazard)
+            hz_index = names.index(hazard)
+        else:
+            cands = [k for k, h in enumerate(scen.hazards)
+                     if upstream is None or upstream in h.origins]
+            cands = [k for k in cands if scen.hazards[k].origins] or cands
+            if not cands:
+                raise InputError("no hazard originates upstream; name the monitored hazard",
+                                 field="hazard", value=None)
+            hz_index = max(cands, key=lambda k: (scen.probabilities[k], -k))
+        if upstream is None:
+            orig = scen.hazards[hz_index].origins
+            if len(orig) != 1:
+                raise InputError("the monitored hazard has no single origin; say which side "
+                                 "is upstream", field="upstream", value=None)
+            upstream = orig[0]
+    elif hazard is not None:
+        raise InputError("hazard needs a scenario (a game has no hazards); pass compliance=",
+                         field="hazard", value=hazard)
+    if upstream is None:
+        upstream = P[0]
+    if upstream not in P:
+        raise InputError(f"unknown jurisdiction; players are {list(P)}", field="upstream",
+                         value=upstream)
+    if downstream is None:
+        downstream = P[1 - P.index(upstream)]
+    if downstream not in P or downstream == upstream:
+        raise InputError(f"must be the other player ({P[1 - P.index(upstream)]})",
+                         field="downstream", value=downstream)
+    iu = P.index(upstream)
+
+    # ---------------------------------------------------------------- compliance pi(a)
+    if compliance is not None:
+        pi = np.asarray(compliance, dtype=float)
+        if pi.shape != G.shape:
+            raise InputError(f"needs one probability per profile, shape {G.shape}",
+                             field="compliance", value=f"shape {pi.shape}")
+        if not np.all(np.isfinite(pi)) or pi.min() < 0 or pi.max() > 1:
+            raise InputError("probabilities must lie in [0, 1]", field="compliance",
+                             value=pi.tolist())
+        how = "given compliance probabilities"
+    elif scen is not None:
+        grid = np.indices(G.shape).reshape(2, -1).T
+        p, _ = scen.hazard_state(grid)
+        pi = (1.0 - p[:, hz_index]).reshape(G.shape)
+        how = (f"the standard is met when '{scen.hazards[hz_index].name}' does not strike: "
+               "pi(a) = 1 - p_h(a)")
+    else:
+        raise InputError("a game needs compliance= (probability the standard is met at each "
+                         "profile)", field="compliance", value=None)
+
+    # ---------------------------------------------------------------- outside option
+    if isinstance(outside_option, str):
+        if outside_option == "nash":
+            o, onote, _ = model.nash_outside()
+        elif outside_option == "maximin":
+            from ._inputs import maximin_values
+
+            o, onote = maximin_values(G), "mixed maximin values"
+        elif outside_option == "status_quo":
+            o, onote = model.payoffs(np.zeros(2, dtype=np.intp))[0], "status quo"
+        else:
+            raise InputError("must be 'nash', 'maximin', 'status_quo' or two payoffs",
+                             field="outside_option", value=outside_option)
+    else:
+        o = model.check_vector(outside_option, "outside_option")
+        onote = "given"
+
+    # ---------------------------------------------------------------- stakes asked about
+    if stakes is None:
+        src = scen.sources if scen is not None else {}
+        stakes = {k: v for k, v in src.items() if k.lower().startswith("stake")
+                  and isinstance(v, int | float) and not isinstance(v, bool)}
+    if isinstance(stakes, Mapping):
+        labels, svals = list(stakes.keys()), list(stakes.values())
+    else:
+        svals = list(np.atleast_1d(np.asarray(stakes, dtype=float)))
+        labels = [f"s={v:g}" for v in svals]
+    svals = np.asarray(svals, dtype=float)
+    if svals.size and (not np.all(np.isfinite(svals)) or svals.min() < 0):
+        raise InputError("stakes must be finite numbers >= 0", field="stakes",
+                         value=svals.tolist())
+
+    # ---------------------------------------------------------------- the agreement game
+    U = G.payoffs
+    sign = np.array([1.0, -1.0]) if iu == 0 else np.array([-1.0, 1.0])
+    tr = 2.0 * pi - 1.0                          # expected transfer per unit stake
+    bonus = np.array([subsidy if i == iu else 0.0 for i in range(2)])
+
+    def payoffs_at(s: float):
+        return [U[i] + sign[i] * s * tr + bonus[i] for i in range(2)]
+
+    scale = max(1.0, float(np.abs(U).max()), float(np.abs(o).max()))
+
+    W = U[0] + U[1]
+    W0 = float(o.sum())
+
+    def classify(s: float):
+        A, B = payoffs_at(s)
+        eqs = _pure_ne(A, B, tol)
+        gains = [(A[e] - o[0], B[e] - o[1]) for e in eqs]
+        ok = [min(ga, gb) >= -tol * scale and W[e] > W0 + tol * scale
+              for (ga, gb), e in zip(gains, eqs, strict=True)]
+        return eqs, gains, ok
+
+    # crossings of every linear condition
+    k1, k2 = G.shape
+    cross = []
+    for a1 in range(k1):
+        for a2 in range(k2):
+            for i in range(2):
+                base = U[i][a1, a2] + bonus[i] - o[i]
+                slope = sign[i] * tr[a1, a2]
+                if slope != 0:
+                    cross.append(-base / slope)
+                alts = range(k1) if i == 0 else range(k2)
+                for b in alts:
+                    bb = (b, a2) if i == 0 else (a1, b)
+                    du = U[i][a1, a2] - U[i][bb]
+                    dslope = sign[i] * (tr[a1, a2] - tr[bb])
+                    if dslope != 0:
+                        cross.append(-du / dslope)
+    cross = np.unique(np.round([c for c in cross if c > 0 and np.isfinite(c)], 12))
+    pts = np.concatenate([[0.0], cross])
+    # elementary pieces: each point, and the open interval after it
+    pieces = []
+    for k, x in enumerate(pts):
+        pieces.append(("pt", x, x))
+        nxt = pts[k + 1] if k + 1 < len(pts) else math.inf
+        mid = (x + nxt) / 2 if np.isfinite(nxt) else (x + 1.0) * 2.0
+        pieces.append(("open", x, nxt, mid))
+
+    def evaluate(piece):
+        s = piece[1] if piece[0] == "pt" else piece[3]
+        eqs, _, ok = classify(s)
+        return (bool(eqs) and all(ok)), any(ok)
+
+    flags = [evaluate(pc) for pc in pieces]
+
+    def merge(which: int) -> pd.DataFrame:
+        out = []
+        cur = None
+        for pc, fl in zip(pieces, flags, strict=True):
+            good = fl[which]
+            if pc[0] == "pt":
+                lo = hi = pc[1]
+                lc = hc = True
+            else:
+                lo, hi, lc, hc = pc[1], pc[2], False, False
+            if good:
+                if cur is None:
+                    cur = [lo, hi, lc, hc]
+                else:
+                    cur[1], cur[3] = hi, hc
+            elif cur is not None:
+                out.append(cur)
+                cur = None
+        if cur is not None:
+            out.append(cur)
+        return pd.DataFrame(out, columns=["lo", "hi", "lo_closed", "hi_closed"])
+
+    iv = merge(0)
+    iv_some = merge(1)
+
+    # ---------------------------------------------------------------- the stakes table
+    rows = []
+    res_tmp = TwoWayAgreement(upstream, downstream, iv, iv_some,
+                              math.nan, math.nan, pd.DataFrame(), pd.Series(dtype=float),
+                              pi, float(subsidy), "")
+    for lab, s in zip(labels, svals, strict=True):
+        eqs, gains, ok = classify(float(s))
+        A, B = payoffs_at(float(s))
+        rows.append({
+            "stake": float(s), "in_range": res_tmp.contains(float(s)),
+            "equilibria": "; ".join("(" + ", ".join(model.label(e)) + ")" for e in eqs) or "none",
+            "p_standard_met": ", ".join(f"{pi[e]:.4g}" for e in eqs),
+            "expected_transfer": ", ".join(f"{s * tr[e]:.6g}" for e in eqs),
+            f"payoff[{P[0]}]": ", ".join(f"{A[e]:.6g}" for e in eqs),
+            f"payoff[{P[1]}]": ", ".join(f"{B[e]:.6g}" for e in eqs),
+            f"gain[{P[0]}]": min((g[0] for g in gains), default=math.nan),
+            f"gain[{P[1]}]": min((g[1] for g in gains), default=math.nan),
+        })
+    table = pd.DataFrame(rows, index=pd.Index(labels, name="stake_label"))
+    lower = float(iv["lo"].min()) if len(iv) else math.nan
+    upper = float(iv["hi"].max()) if len(iv) else math.nan
+    note = (f"{how}; expected transfer downstream -> upstream = s (2 pi(a) - 1); no agreement: "
+            f"{onote}; range: every pure equilibrium raises welfare and gives both sides >= no "
+            "agreement")
+    return TwoWayAgreement(upstream, downstream, iv, iv_some, lower, upper, table,
+                           pd.Series(o, index=pd.Index(P, name="jurisdiction"),
+                                     name="outside_option"), pi, float(subsidy), note,
+                           model.unit)
