@@ -25,6 +25,14 @@ from .coalitions import (
     shapley,
     shapley_sample,
 )
+from .compensation import (
+    CompensationResult,
+    FundResult,
+    TwoWayAgreement,
+    design_compensation,
+    design_fund,
+    two_way_agreement,
+)
 from .equilibria import (
     analyze,
     best_response_dynamics,
@@ -50,4 +58,6 @@ __all__ = [
     "cooperative_values", "excesses", "in_core", "kalai_smorodinsky", "kohlberg_certificate",
     "least_core", "most_violated_coalition", "nash_bargaining", "nucleolus", "prenucleolus",
     "responsibility_shares", "shapley", "shapley_sample",
+    "CompensationResult", "FundResult", "TwoWayAgreement", "design_compensation", "design_fund",
+    "two_way_agreement",
 ]
