@@ -695,10 +695,11 @@ def _diagnose(pb: _Problem, backend: str, unit: str) -> Diagnosis:
         fixes.append("raise capacity by " + ", ".join(f"{v:.6g} for {k}" for k, v in
                                                       who.head(5).items())
                      + (" ..." if len(who) > 5 else ""))
-    elif "capacity" in pb.families:
-        fixes.append("(raising capacity alone cannot restore feasibility)")
     if fixes:
         parts.append("Smallest change that restores feasibility: " + "; or ".join(fixes) + ".")
+    if "capacity" in pb.families and np.isfinite(pb.caps).any() and (
+            cap_inc is None or cap_inc.sum() <= 0):
+        parts.append("Raising capacity alone cannot restore feasibility.")
     for fam in ("participation", "self_enforcement", "core"):
         sub = short[short.family == fam]
         if len(sub):

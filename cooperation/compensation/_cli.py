@@ -1,0 +1,239 @@
+"""The ``cooperation compensate`` and ``cooperation fund`` subcommands (called from cli.py).
+
+Readable tables on the terminal; ``--out`` writes JSON (everything) or CSV (the
+per-jurisdiction table) atomically. Bad input raises :class:`InputError`,
+which the command line turns into exit status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from .design import FAMILIES, OBJECTIVES
+
+__all__ = ["add_compensate_arguments", "add_fund_arguments", "cmd_compensate", "cmd_fund"]
+
+
+def _table(df: pd.DataFrame, out) -> None:
+    with pd.option_context("display.width", 140, "display.max_columns", 30,
+                           "display.max_rows", 60, "display.float_format",
+                           lambda x: f"{x:.6g}"):
+        print(df.to_string(), file=out)
+
+
+def _check_out(path: str | None) -> str | None:
+    if path is None:
+        return None
+    ext = Path(path).suffix.lower()
+    if ext not in (".json", ".csv"):
+        raise InputError("output must end in .json (everything) or .csv (the table)",
+                         field="--out", value=path)
+    return ext
+
+
+def _write(path: str, ext: str, data: dict, frame: pd.DataFrame, out) -> None:
+    from .._io import atomic_write, atomic_write_json
+
+    if ext == ".json":
+        atomic_write_json(path, data)
+    else:
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, encoding="utf-8"))
+    print(f"\nwrote {path}", file=out)
+
+
+def _number(text: str, flag: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        raise InputError("must be a number", field=flag, value=text) from None
+    if not math.isfinite(x):
+        raise InputError("must be a finite number", field=flag, value=text)
+    return x
+
+
+# ----------------------------------------------------------------------------- compensate
+def add_compensate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--objective", default="min_subsidy", choices=list(OBJECTIVES),
+                   help="what to optimise (default: min_subsidy, then money moved)")
+    p.add_argument("--constraints", default=None, metavar="LIST",
+                   help=f"comma-separated families from {','.join(FAMILIES)} (default: all)")
+    p.add_argument("--target", default=None,
+                   help="profile to sustain: one action for everyone (e.g. cooperate) or a "
+                        "comma-separated action per jurisdiction (default: social optimum)")
+    p.add_argument("--outside-option", default="nash",
+                   help="nash (default), maximin or status_quo")
+    p.add_argument("--fine", default="0", help="fine paid by a detected deviator (default 0)")
+    p.add_argument("--detection", default="1", help="probability a deviation is detected")
+    p.add_argument("--max-subsidy", default=None,
+                   help="cap on the higher level's subsidy (0: peer-led, no subsidy)")
+    p.add_argument("--capacity-share", default="1",
+                   help="share of fiscal capacity a jurisdiction may pay (default 1)")
+    p.add_argument("--reference", default=None,
+                   help="shapley or nucleolus (for --objective closest)")
+    p.add_argument("--backend", default="pulp", choices=["pulp", "scipy"])
+    p.add_argument("--out", help="write results: .json (everything) or .csv (table)")
+
+
+def cmd_compensate(args, out) -> int:
+    from ..scenario import load_scenario
+    from .agreement import two_way_agreement
+    from .design import design_compensation
+
+    ext = _check_out(args.out)
+    scenario = load_scenario(args.scenario)
+    cons = None
+    if args.constraints is not None:
+        cons = [c.strip() for c in args.constraints.split(",") if c.strip()]
+    target = None
+    if args.target:
+        parts = [t.strip() for t in args.target.split(",")]
+        target = parts[0] if len(parts) == 1 else parts
+    max_sub = None if args.max_subsidy is None else _number(args.max_subsidy, "--max-subsidy")
+    res = design_compensation(
+        scenario, target=target, constraints=cons, objective=args.objective,
+        outside_option=args.outside_option, fine=_number(args.fine, "--fine"),
+        max_subsidy=max_sub, capacity_share=_number(args.capacity_share, "--capacity-share"),
+        detection=_number(args.detection, "--detection"), reference=args.reference,
+        backend=args.backend)
+    unit = scenario.unit
+    print(f"Scenario: {scenario.name or args.scenario}  (money in {unit})", file=out)
+    print(f"Target profile: {', '.join(f'{p}={a}' for p, a in zip(scenario.players, res.target, strict=True)) if scenario.n_players <= 12 else str(res.target[:12]) + ' ...'}", file=out)
+    print(f"  ({res.target_note})", file=out)
+    print(f"Outside option: {res.outside_note}", file=out)
+    print(f"Constraints: {', '.join(res.constraints) or 'none'};  objective: {res.objective}",
+          file=out)
+    for note in res.notes:
+        print(f"Note: {note}", file=out)
+    print("", file=out)
+    print(("Result: " if res.success else "NO FEASIBLE DESIGN: ") + res.message, file=out)
+    if res.success:
+        print(f"  subsidy from the higher level: {res.subsidy:.6g} {unit}", file=out)
+        print(f"  money moved between jurisdictions: {res.money_moved:.6g} {unit}", file=out)
+        print(f"  largest constraint violation (certificate): {res.max_violation:.2g}",
+              file=out)
+        print("", file=out)
+        print("Per jurisdiction (transfer > 0: receives; < 0: pays; gain over no agreement):",
+              file=out)
+        frame = res.to_frame()
+        _table(frame.head(50), out)
+        if len(frame) > 50:
+            print(f"... {len(frame) - 50} more rows", file=out)
+        nz = res.duals[(res.duals != 0) & ~res.duals.index.isin(["budget"])]
+        if len(nz):
+            print("", file=out)
+            print(f"Shadow prices (change in {res.objective.replace('_', ' ')} per unit "
+                  f"change of the constraint):", file=out)
+            _table(nz.head(20).to_frame(), out)
+    else:
+        frame = res.to_frame()
+        if res.diagnosis is not None and len(res.diagnosis.shortfalls):
+            print("", file=out)
+            print("Diagnosis (what must give, relaxing one family at a time):", file=out)
+            _table(res.diagnosis.shortfalls, out)
+    data = {"scenario": scenario.name, "source": str(args.scenario), **res.to_dict()}
+    if scenario.n_players == 2:
+        print("", file=out)
+        try:
+            agr = two_way_agreement(scenario)
+        except InputError as exc:
+            print(f"Two-way conditional agreement: not applicable ({exc})", file=out)
+        else:
+            rng = "empty" if agr.empty else " U ".join(
+                f"{'[' if r.lo_closed else '('}{r.lo:.6g}, {r.hi:.6g}{']' if r.hi_closed else ')'}"
+                for r in agr.intervals.itertuples())
+            print(f"Two-way conditional agreement (Xin'an type: {agr.downstream} pays "
+                  f"{agr.upstream} s if the standard is met, else {agr.upstream} pays "
+                  f"{agr.downstream} s):", file=out)
+            print(f"  bargaining range of the stake s: {rng} {unit}", file=out)
+            if len(agr.stakes):
+                _table(agr.stakes[["stake", "in_range", "equilibria", "p_standard_met"]
+                                  + [c for c in agr.stakes.columns if c.startswith("gain[")]],
+                       out)
+            data["two_way_agreement"] = {
+                "upstream": agr.upstream, "downstream": agr.downstream,
+                "intervals": agr.intervals, "stakes": agr.stakes.reset_index(),
+                "note": agr.note}
+    if args.out:
+        _write(args.out, ext, data, frame, out)
+    return 0 if res.success else 1
+
+
+# ----------------------------------------------------------------------------- fund
+def add_fund_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--confidence", default="0.95", help="CVaR level beta (default 0.95)")
+    p.add_argument("--years", default="10000", help="simulated years (default 10000)")
+    p.add_argument("--seed", default="0", help="random seed (default 0)")
+    p.add_argument("--key", default="benefit",
+                   help="benefit, ability, equal, population, or shares like "
+                        "'Yunnan=1,Guizhou=5,Sichuan=4'")
+    p.add_argument("--cofunding", default=None,
+                   help="the higher level's yearly co-funding (default: the least that works)")
+    p.add_argument("--coverage", default="0.5", help="least payout share of damage (0.5)")
+    p.add_argument("--reserve", default="0", help="money the fund holds at the start of a year")
+    p.add_argument("--capacity-share", default="1", help="share of capacity a member may pay")
+    p.add_argument("--backend", default="pulp", choices=["pulp", "scipy"])
+    p.add_argument("--out", help="write results: .json (everything) or .csv (table)")
+
+
+def _int(text: str, flag: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError("must be an integer", field=flag, value=text) from None
+
+
+def cmd_fund(args, out) -> int:
+    from ..scenario import load_scenario
+    from .fund import KEYS, design_fund
+
+    ext = _check_out(args.out)
+    scenario = load_scenario(args.scenario)
+    key = args.key
+    if key not in KEYS:
+        shares = {}
+        for part in key.split(","):
+            if "=" not in part:
+                raise InputError(f"must be one of {list(KEYS)} or name=share pairs",
+                                 field="--key", value=key)
+            name, val = part.split("=", 1)
+            shares[name.strip()] = _number(val, f"--key {name.strip()}")
+        key = shares
+    cof = None if args.cofunding is None else _number(args.cofunding, "--cofunding")
+    res = design_fund(scenario, confidence=_number(args.confidence, "--confidence"),
+                      years=_int(args.years, "--years"), seed=_int(args.seed, "--seed"),
+                      key=key, cofunding=cof, coverage=_number(args.coverage, "--coverage"),
+                      reserve=_number(args.reserve, "--reserve"),
+                      capacity_share=_number(args.capacity_share, "--capacity-share"),
+                      backend=args.backend)
+    unit = scenario.unit
+    print(f"Scenario: {scenario.name or args.scenario}  (money in {unit})", file=out)
+    print(f"Crisis fund over {res.years} simulated years ({res.scenarios} distinct), members "
+          f"acting {', '.join(sorted(set(res.profile)))}; solvency: CVaR{res.confidence:g} of "
+          "payouts <= resources", file=out)
+    for note in res.notes:
+        print(f"Note: {note}", file=out)
+    print("", file=out)
+    print(("Result: " if res.success else "NO FEASIBLE FUND: ") + res.message, file=out)
+    frame = res.to_frame()
+    if res.success:
+        print(f"  members pay {res.total_contributions:.6g}, the higher level co-funds "
+              f"{res.cofunding:.6g}, reserve {res.reserve:.6g} {unit}", file=out)
+        oos = res.out_of_sample
+        print(f"  out of sample ({oos['years']} years, another seed): shortfall probability "
+              f"{oos['shortfall_probability']:.4g}, expected shortfall "
+              f"{oos['expected_shortfall']:.4g} {unit}, CVaR of the shortfall "
+              f"{oos['cvar_shortfall']:.4g}", file=out)
+        print("", file=out)
+        print(f"Per member (key: {res.key_name}):", file=out)
+        _table(frame.head(50), out)
+    if args.out:
+        _write(args.out, ext, {"scenario": scenario.name, "source": str(args.scenario),
+                               **res.to_dict()}, frame, out)
+    return 0 if res.success else 1
