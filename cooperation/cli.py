@@ -158,6 +158,17 @@ def build_parser() -> argparse.ArgumentParser:
                     help="progress display (default: bar on a terminal, else log lines)")
     sw.set_defaults(func=_cmd_sweep)
 
+    from .compensation import _cli as comp_cli
+
+    cp = sub.add_parser("compensate", help="transfers and subsidy that make cooperation "
+                        "worthwhile for every jurisdiction (exit 1 if infeasible)")
+    comp_cli.add_compensate_arguments(cp)
+    cp.set_defaults(func=comp_cli.cmd_compensate)
+
+    fd = sub.add_parser("fund", help="crisis-fund contributions and payout shares (CVaR LP)")
+    comp_cli.add_fund_arguments(fd)
+    fd.set_defaults(func=comp_cli.cmd_fund)
+
     # further subcommands register here
     return p
 
