@@ -229,7 +229,10 @@ def _pulp_solver(time_limit: float | None = None):
     avail = set(pulp.listSolvers(onlyAvailable=True))
     if "HiGHS" in avail:
         _silence_highs_banner()
-        return pulp.HiGHS(msg=False, timeLimit=time_limit)
+        # threads=1: HiGHS keeps one global thread pool per process, sized by the first
+        # run; every highspy user in this package asks for one thread so that they agree
+        # (coalitions' LPs set threads=1 and fail with status 'Not Set' otherwise)
+        return pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
     if "HiGHS_CMD" in avail:
         return pulp.HiGHS_CMD(msg=False, timeLimit=time_limit)
     if "PULP_CBC_CMD" in avail:
