@@ -17,7 +17,9 @@ and, each family switchable and reported by name (MODEL.md section 5):
   neither receives nor pays its transfer and pays the fine ``F >= 0``. With
   ``q = 1``: ``u_i(a*) + t_i >= max_{a_i'} u_i(a_i', a*_{-i}) - F``. For a
   payer this also says what it can be asked to pay: no more than its own loss
-  from leaving ``a*`` plus the fine, or it would rather leave and stop paying;
+  from leaving ``a*`` plus the fine, or it would rather leave and stop paying.
+  With ``forfeit="receipts"`` a deviator loses only what it would receive and
+  still owes its payments: ``q max(t_i, 0) >= dev_i - u_i(a*) - q F``;
 * capacity                ``-t_i <= k_i``   (nobody pays beyond its cap; by
   default ``k_i = capacity_share * capacity_i`` from the scenario);
 * core                    ``sum_{i in S} (u_i(a*) + t_i) >= v(S)`` for every
@@ -316,6 +318,7 @@ class _Problem:
     detection: float
     max_subsidy: float | None
     tol: float
+    forfeit: str = "transfer"
 
     @property
     def n(self) -> int:
@@ -387,6 +390,10 @@ def _build(pb: _Problem, *, families=None, max_subsidy="same", elastic: str | No
     if "self_enforcement" in families:
         has = np.flatnonzero(np.isfinite(pb.dev))
         qd = pb.detection
+        if pb.forfeit == "receipts" and not fine_var:
+            # q max(t_i, 0) >= dev_i - u_i - q F: a row t_i >= (...)/q only where the
+            # temptation net of the expected fine is positive
+            has = has[pb.dev[has] - pb.u[has] - qd * pb.fine > 0]
         rhs = pb.dev[has] - pb.u[has]
         rr, cc, vv = rows_lower("self_enforcement", "self_enforcement", has, has, rhs, coef_t=qd)
         if fine_var:
@@ -564,7 +571,7 @@ def _violations(pb: _Problem, t: np.ndarray, g: float) -> dict:
         out["participation"] = float(np.max(pb.outside - x, initial=0.0))
     if "self_enforcement" in pb.families:
         has = np.isfinite(pb.dev)
-        lhs = pb.detection * t[has]
+        lhs = pb.detection * (t[has] if pb.forfeit == "transfer" else np.maximum(t[has], 0.0))
         rhs = pb.dev[has] - pb.u[has] - pb.detection * pb.fine
         out["self_enforcement"] = float(np.max(rhs - lhs, initial=0.0))
     if "capacity" in pb.families:
@@ -675,7 +682,7 @@ def _diagnose(pb: _Problem, backend: str, unit: str) -> Diagnosis:
                                 name="capacity_increase")
     # 3. the smallest uniform fine
     min_fine = math.nan
-    if "self_enforcement" in pb.families:
+    if "self_enforcement" in pb.families and pb.forfeit == "transfer":
         b, s, _, _ = _solve(pb, backend, fine_var=True)
         if s.status == STATUS_OPTIMAL:
             min_fine = float(s.values[0])
@@ -714,7 +721,8 @@ def _diagnose(pb: _Problem, backend: str, unit: str) -> Diagnosis:
 def design_compensation(game, target=None, constraints=None, objective: str = "min_subsidy",
                         outside_option="nash", fine: float = 0.0, capacity=None, reference=None,
                         max_subsidy: float | None = None, *, capacity_share: float = 1.0,
-                        detection: float = 1.0, coalition_values=None,
+                        detection: float = 1.0, forfeit: str = "transfer",
+                        coalition_values=None,
                         outsiders: str = "gamma", ranges="auto", backend: str = "pulp",
                         seed=0, tensor_max_profiles: int = TENSOR_MAX_PROFILES,
                         core_max_players: int = 16, tol: float = 1e-7,
@@ -775,6 +783,13 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
         Share of fiscal capacity a jurisdiction may pay (default caps).
     detection : float in (0, 1]
         Probability that a deviation is detected (self-enforcement).
+    forfeit : {"transfer", "receipts"}
+        What a detected deviator loses. ``"transfer"`` (API.md): its transfer
+        either way, so a payer that deviates also stops paying, and
+        self-enforcement caps what a payer can be asked to pay. ``"receipts"``:
+        it loses what it would receive but still owes its payments (enforced
+        from above), so the row is ``q max(t_i, 0) >= dev_i - u_i(a*) - q F``,
+        i.e. ``t_i >= (dev_i - u_i(a*))/q - F`` where that is positive.
     coalition_values : TUGame or array of length 2**n, optional
         ``v(S)`` for the core; default ``characteristic_function(game, outsiders)``.
     outsiders : {"gamma", "nash", "alpha"}
@@ -856,6 +871,10 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
             raise InputError("must be a finite number >= 0 (or None for no cap)",
                              field="max_subsidy", value=max_subsidy)
         max_subsidy = float(max_subsidy)
+    if forfeit not in ("transfer", "receipts"):
+        raise InputError("must be 'transfer' (a detected deviator neither receives nor pays) "
+                         "or 'receipts' (it loses what it would receive, still owes what it "
+                         "pays)", field="forfeit", value=forfeit)
     if ranges not in ("auto", True, False):
         raise InputError("must be 'auto', True or False", field="ranges", value=ranges)
     notes: list[str] = []
@@ -995,7 +1014,7 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
     else:
         core_v_used = core_v
     pb = _Problem(tuple(P), u, o, dev, caps, core_v_used, ref, tuple(fams), objective,
-                  float(fine), float(detection), max_subsidy, tol)
+                  float(fine), float(detection), max_subsidy, tol, forfeit)
     return _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, seed,
                    time_limit)
 
