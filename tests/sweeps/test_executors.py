@@ -192,6 +192,7 @@ def test_script_without_main_guard_and_from_stdin(tmp_path):
     import subprocess
     import sys
 
+    pytest.importorskip("cloudpickle")      # the job travels by value only with cloudpickle
     body = ("import numpy as np, cooperation as co\n"
             "def f(x, seed):\n"
             "    return {'y': 2 * x}\n"
