@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import signal
 import threading
 from collections.abc import Callable, Mapping
@@ -160,7 +161,8 @@ def sweep(func: Callable[..., Mapping[str, Any]], grid: Mapping[str, Any] | pd.D
     ckpt = None
     try:
         if checkpoint is not None:
-            ckpt = Checkpoint(checkpoint, {"fingerprint": _fingerprint(design, meta), **meta})
+            ckpt = Checkpoint(checkpoint, {"fingerprint": _fingerprint(design, meta, fixed),
+                                           **meta})
             results.update(ckpt.load())
         todo = [(k, params[k], seeds[k]) for k in range(m) if k not in results]
         bar = Progress(mode, m, initial=len(results), desc=f"sweep {meta['func']}")
@@ -222,7 +224,7 @@ class _sigterm_as_interrupt:
         return False
 
 
-def _fingerprint(design: pd.DataFrame, meta: dict) -> str:
+def _fingerprint(design: pd.DataFrame, meta: dict, fixed: dict) -> str:
     # the function enters by its name only, not its module path: the same cells file
     # may be imported as `cells` by a script and as `pkg.cells` by a notebook
     key = {k: meta[k] for k in sorted(meta)}
@@ -231,6 +233,10 @@ def _fingerprint(design: pd.DataFrame, meta: dict) -> str:
     h.update(json.dumps(key, sort_keys=True, default=repr).encode())
     h.update(json.dumps([str(t) for t in design.dtypes]).encode())
     h.update(pd.util.hash_pandas_object(design, index=True).to_numpy().tobytes())
+    try:    # repr() abbreviates large arrays; their bytes do not
+        h.update(pickle.dumps(fixed, protocol=4))
+    except Exception:
+        pass
     return h.hexdigest()
 
 
