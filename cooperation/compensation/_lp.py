@@ -268,10 +268,13 @@ def _solve_pulp(lp: LinearProgram, objectives: list[Objective], tol: float,
     t0 = time.perf_counter()
     solver = _pulp_solver(time_limit)
     lb, ub = lp.lb, lp.ub
-    xs = [pulp.LpVariable(f"x{j}", lowBound=None if lb[j] == -INF else float(lb[j]),
-                          upBound=None if ub[j] == INF else float(ub[j]))
-          for j in range(lp.n_cols)]
     prob = pulp.LpProblem("cooperation", pulp.LpMinimize)
+    # PuLP >= 3.3 attaches variables to the model (LpVariable(...) is deprecated there)
+    new_var = getattr(prob, "add_variable", None) or (
+        lambda name, lowBound=None, upBound=None: pulp.LpVariable(name, lowBound, upBound))
+    xs = [new_var(f"x{j}", lowBound=None if lb[j] == -INF else float(lb[j]),
+                  upBound=None if ub[j] == INF else float(ub[j]))
+          for j in range(lp.n_cols)]
     A = lp.A
     ind, dat, ptr = A.indices.tolist(), A.data.tolist(), A.indptr.tolist()
     lo, hi = lp.lo.tolist(), lp.hi.tolist()
