@@ -152,7 +152,6 @@ def _reaction_values(g, outsiders: str, max_cells: int) -> tuple[np.ndarray, dic
     multiple = none = 0
     for s in range(1, n + 1):
         masks = masks_of_size(n, s)
-        C = masks.size
         inside, outside = _split(masks, n, s)
         ins = _offsets(inside, shape, st)       # (C, A_in)
         outs = _offsets(outside, shape, st)     # (C, A_out)

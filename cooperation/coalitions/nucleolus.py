@@ -115,7 +115,7 @@ def _solve(v, imputation: bool, tol: float | None, certify: bool) -> NucleolusRe
         cert = KohlbergCertificate(False, domain, pd.DataFrame(), "not checked (certify=False)",
                                    t)
     ok = bool(cert.satisfied)
-    msg = (f"{name} certified by Kohlberg's criterion ({len(cert.levels)} levels checked)"
+    msg = (f"{name} certified by Kohlberg's criterion ({len(cert.levels)} level(s) checked)"
            if ok else f"{name} computed but NOT certified: {cert.reason}")
     return NucleolusResult(alloc, ok, cert, np.asarray(eng.levels, dtype=float), domain, fixed,
                            0 if ok else 1, ok, msg, eng.lp.solves, eng.rows_added)

@@ -320,7 +320,7 @@ def compare_rules(scenario, *, origin_share: float = 0.6, outsiders: str = "nash
         if np.all(np.isfinite(x)):
             ok, exc, _ = _core_check(v, x, v._tol(None))
         else:
-            ok, exc = False, np.nan
+            ok, exc = None, np.nan
         frames.append(pd.DataFrame({
             "rule": name, "jurisdiction": list(s.players), "share": sh, "pays": pays,
             "transfer": t, "payoff": x, "gain": x - prog["u0"], "in_core": ok,

@@ -494,6 +494,17 @@ class TUGame(ResultMixin):
                              "value": self.values[m]},
                             index=pd.Index(m, name="mask"))
 
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+                       f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+                       for k, v in self._summary())
+        more = (f"<p>first 64 of {2 ** self.n_players - 1} coalitions</p>"
+                if self.n_players > 6 else "")
+        return (f"<div><strong>TUGame</strong><table>{head}</table>"
+                f"{self.to_frame(max_rows=64)._repr_html_()}{more}</div>")
+
     def __eq__(self, other) -> bool:
         if not isinstance(other, TUGame):
             return NotImplemented

@@ -65,7 +65,7 @@ def _bruteforce(g, outsiders):
         outs = [j for j in range(n) if not S >> j & 1]
         best = -np.inf
         for aS in itertools.product(*[range(g.shape[i]) for i in ins]):
-            def prof(b, aS=aS):
+            def prof(b, aS=aS, ins=ins, outs=outs):
                 a = [0] * n
                 for i, x in zip(ins, aS, strict=True):
                     a[i] = x
@@ -73,7 +73,7 @@ def _bruteforce(g, outsiders):
                     a[j] = x
                 return tuple(a)
 
-            def val(a):
+            def val(a, ins=ins):
                 return sum(U[(i,) + a] for i in ins)
             if outsiders == "nash":
                 worth = val(prof([a0[j] for j in outs]))

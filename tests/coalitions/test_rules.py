@@ -95,7 +95,7 @@ def test_compare_rules_table():
     np.testing.assert_allclose(table.loc["shapley", "payoff"], co.shapley(v))
     np.testing.assert_allclose(table.loc["nucleolus", "payoff"], co.nucleolus(v).allocation)
     assert table.loc["nucleolus", "certified"].all()
-    for rule, sub in table.groupby(level=0):
+    for _rule, sub in table.groupby(level=0):
         assert sub["in_core"].nunique() == 1
         assert bool(sub["in_core"].iloc[0]) == co.in_core(v, sub["payoff"].to_numpy())
         np.testing.assert_allclose(sub["gain"], sub["payoff"].to_numpy()
