@@ -175,7 +175,7 @@ def in_core(v, x, tol: float | None = None) -> bool:
     v : TUGame
     x : array_like or Series
     tol : float, optional
-        Absolute tolerance; default ``1e-9 * max(1, max |v|)``.
+        Absolute tolerance; default ``1e-9 * max |v|``.
 
     Examples
     --------
@@ -241,7 +241,7 @@ def least_core(v, tol: float | None = None) -> LeastCore:
     ----------
     v : TUGame
     tol : float, optional
-        Absolute tolerance on excesses; default ``1e-9 * max(1, max |v|)``.
+        Absolute tolerance on excesses; default ``1e-9 * max |v|``.
 
     Returns
     -------
@@ -268,8 +268,10 @@ def least_core(v, tol: float | None = None) -> LeastCore:
                           name="least_core")
         return LeastCore(-np.inf, alloc, True, 0, True,
                          "one player: no proper coalition, the core is {v(N)}", 0, 0)
-    eng = SequentialLP(g, imputation=False, tol=t)
+    scale = g.scale
+    eng = SequentialLP(g._unit_scaled(), imputation=False, tol=t / scale)
     x, eps, _, _ = eng.solve_stage()
+    x, eps = x * scale, eps * scale
     alloc = pd.Series(x, index=pd.Index(g.players, name="player"), name="least_core")
     return LeastCore(float(eps), alloc, bool(eps <= t), 0, True,
                      "optimal" + (" (core non-empty)" if eps <= t else " (core empty)"),

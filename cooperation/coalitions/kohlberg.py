@@ -133,7 +133,7 @@ def kohlberg_certificate(v, x, domain: str = "imputation",
     tol : float, optional
         Excesses within ``tol`` of each other form one level, and ``x`` must be
         efficient (and individually rational) to within ``tol``; default
-        ``1e-9 * max(1, max |v|)``.
+        ``1e-9 * max |v|``.
 
     Returns
     -------

@@ -99,8 +99,10 @@ def _solve(v, imputation: bool, tol: float | None, certify: bool) -> NucleolusRe
                          f"{g.singletons.sum():.6g} > v(N) = {g.grand_value:.6g}",
                          field="v", value=g.name or "game",
                          fix="use prenucleolus(v), defined for every game")
-    eng = SequentialLP(g, imputation=imputation, tol=t)
-    x = eng.run()
+    scale = g.scale
+    eng = SequentialLP(g._unit_scaled(), imputation=imputation, tol=t / scale)
+    x = eng.run() * scale
+    eng.levels = [lv * scale for lv in eng.levels]
     name = "nucleolus" if imputation else "prenucleolus"
     alloc = pd.Series(x, index=pd.Index(g.players, name="player"), name=name)
     fixed = pd.DataFrame(
@@ -134,7 +136,7 @@ def nucleolus(v, *, tol: float | None = None, certify: bool = True) -> Nucleolus
     ----------
     v : TUGame
     tol : float, optional
-        Absolute tolerance on excesses; default ``1e-9 * max(1, max |v|)``.
+        Absolute tolerance on excesses; default ``1e-9 * max |v|``.
     certify : bool
         Run Kohlberg's check (default). ``certified`` is False when skipped.
 

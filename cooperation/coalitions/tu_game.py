@@ -394,8 +394,19 @@ class TUGame(ResultMixin):
     __rmul__ = __mul__
 
     # ------------------------------------------------------------------ properties
+    @property
+    def scale(self) -> float:
+        """``max_S |v(S)|`` (1 for the zero game): the unit of default tolerances."""
+        m = float(np.abs(self.values).max())
+        return m if m > 0 else 1.0
+
     def _tol(self, tol: float | None) -> float:
-        return 1e-9 * max(1.0, float(np.abs(self.values).max())) if tol is None else float(tol)
+        """Absolute tolerance: ``tol`` when given, else ``1e-9 * max |v|`` (relative)."""
+        return 1e-9 * self.scale if tol is None else float(tol)
+
+    def _unit_scaled(self) -> TUGame:
+        """The same game divided by :attr:`scale` (solvers work at unit scale)."""
+        return TUGame(self.values / self.scale, self.players, name=self.name)
 
     def is_monotonic(self, tol: float | None = None) -> bool:
         """``v(S) <= v(T)`` whenever ``S`` is a subset of ``T`` (checked on ``T = S + i``)."""

@@ -206,3 +206,22 @@ def test_n15_and_n20_certified():
         res = co.nucleolus(co.TUGame(v))
         assert res.certified, res.message
         assert res.rows < (1 << n) // 100
+
+
+@pytest.mark.parametrize("unit", [1e-6, 1e6])
+def test_tiny_and_huge_money_units(unit, oracle):
+    """Tolerances are relative to max |v|: the same game in micro- or mega-units gives the
+    same certified answer, scaled."""
+    rng = np.random.default_rng(12)
+    for _ in range(10):
+        v = oracle.random_superadditive(rng, int(rng.integers(4, 9)))
+        base = co.nucleolus(co.TUGame(v))
+        res = co.nucleolus(co.TUGame(v * unit))
+        assert res.certified, res.message
+        np.testing.assert_allclose(res.allocation.to_numpy(), unit * base.allocation.to_numpy(),
+                                   rtol=1e-9, atol=1e-12 * unit)
+        pre = co.prenucleolus(co.TUGame(v * unit))
+        assert pre.certified
+        lc = co.least_core(co.TUGame(v * unit))
+        assert lc.epsilon == pytest.approx(unit * co.least_core(co.TUGame(v)).epsilon,
+                                           rel=1e-9, abs=1e-12 * unit)
