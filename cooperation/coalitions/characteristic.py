@@ -29,7 +29,8 @@ stated assumption on what the outsiders ``N \\ S`` do (MODEL.md section 4):
     Chander and Tulkens define the gamma function by a partial-agreement Nash
     equilibrium (``S`` as one player against individual outsiders); the two
     coincide whenever the outsiders' best replies do not depend on the
-    others' actions (their linear model); here the coalition moves first.
+    others' actions (their linear model); here the coalition moves first, so
+    in a two-player game ``v({i})`` is ``i``'s pessimistic Stackelberg-leader payoff.
 
 ``outsiders="alpha"`` (von Neumann and Morgenstern 1944)
     Outsiders act to hurt the coalition: ``max_{a_S} min_{a_{-S}}``.
