@@ -299,8 +299,10 @@ def design_fund(scenario, confidence: float = 0.95, years: int = 10_000, seed=0,
     years : int
         Simulated years for the LP (in sample).
     seed : int, SeedSequence or Generator
-        The in-sample and the out-of-sample simulations use two independent
-        children of it.
+        The in-sample and the out-of-sample simulations use the two children
+        ``SeedSequence(seed).spawn(2)`` (in that order), so the in-sample years
+        can be reproduced with ``simulate_losses(scenario, profile, years,
+        SeedSequence(seed).spawn(2)[0])``.
     key : "benefit", "ability", "equal", "population", or shares by member
         What contributions are kept close to: expected damage (benefit
         principle, 受益者付费), fiscal capacity (ability to pay), equal, population,
