@@ -268,6 +268,16 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 
     Parquet keeps dtypes and ``df.attrs`` (the sweep metadata); CSV is plain
     text readable everywhere.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> from cooperation.sweeps import write_table
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = write_table(pd.DataFrame({"q": [0.1], "seed": [7], "rate": [0.5]}), path)
+    >>> path.read_text().splitlines()
+    ['q,seed,rate', '0.1,7,0.5']
     """
     target = Path(path)
     check_table_path(target)
