@@ -358,7 +358,7 @@ def _solve_scipy(lp: LinearProgram, objectives: list[Objective], tol: float,
     status, message = STATUS_OPTIMAL, "optimal"
     extra_A, extra_b = [], []
     opts = {"time_limit": time_limit} if time_limit else {}
-    for k, obj in enumerate(objectives):
+    for obj in objectives:
         c = np.asarray(obj.c, float) * obj.sense
         Aub = sp.vstack([A_ub] + extra_A).tocsr() if extra_A else A_ub
         t1 = time.perf_counter()

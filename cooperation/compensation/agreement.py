@@ -391,7 +391,7 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
     res_tmp = TwoWayAgreement(upstream, downstream, iv, iv_some,
                               math.nan, math.nan, pd.DataFrame(), pd.Series(dtype=float),
                               pi, float(subsidy), "")
-    for lab, s in zip(labels, svals, strict=True):
+    for s in svals:
         eqs, gains, ok = classify(float(s))
         A, B = payoffs_at(float(s))
         rows.append({
