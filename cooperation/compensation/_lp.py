@@ -187,6 +187,7 @@ class LPSolution:
     build_time: float = 0.0
     solve_time: float = 0.0
     stages_solved: int = 0
+    probe_values: list = field(default_factory=list)   # min of each probe on the optimal face
 
     @property
     def success(self) -> bool:
@@ -262,7 +263,7 @@ def _pulp_status(prob, pulp) -> tuple[int, str]:
 
 
 def _solve_pulp(lp: LinearProgram, objectives: list[Objective], tol: float,
-                time_limit: float | None) -> LPSolution:
+                time_limit: float | None, probes=()) -> LPSolution:
     import pulp
 
     t0 = time.perf_counter()
@@ -319,7 +320,7 @@ def _solve_pulp(lp: LinearProgram, objectives: list[Objective], tol: float,
         stage_duals.append(np.array([con.pi if con.pi is not None else 0.0 for con in cons]))
         z = float(c @ x)
         values.append(z * obj.sense)
-        if k + 1 < len(objectives):
+        if k + 1 < len(objectives) or len(probes):
             # keep this stage's optimum in the next stages: c x <= z (exactly first; with
             # a hair of slack only if the solver then calls the next stage infeasible)
             t3 = time.perf_counter()
@@ -328,14 +329,31 @@ def _solve_pulp(lp: LinearProgram, objectives: list[Objective], tol: float,
             prob.addConstraint(con, name)
             fix = (con, z)
             build += time.perf_counter() - t3
+    probe_values = []
+    if status == STATUS_OPTIMAL:
+        for c in probes:
+            t1 = time.perf_counter()
+            c = np.asarray(c, float)
+            nz = np.flatnonzero(c)
+            prob.setObjective(Expr([(xs[j], float(c[j])) for j in nz]))
+            for slack in _FIX_TOLS:
+                con, z = fix
+                con.constant = -(z + slack * max(1.0, abs(z)))
+                prob.solve(solver)
+                st, _ = _pulp_status(prob, pulp)
+                if st != STATUS_INFEASIBLE:
+                    break
+            solve_t += time.perf_counter() - t1
+            xv = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs])
+            probe_values.append(float(c @ xv) if st == STATUS_OPTIMAL else math.nan)
     return LPSolution(status, message, x if status == STATUS_OPTIMAL else None, values,
                       stage_duals[0] if stage_duals else None, stage_duals,
-                      f"{solver.name} via PuLP", build, solve_t, len(values))
+                      f"{solver.name} via PuLP", build, solve_t, len(values), probe_values)
 
 
 # ---------------------------------------------------------------------- scipy backend
 def _solve_scipy(lp: LinearProgram, objectives: list[Objective], tol: float,
-                 time_limit: float | None) -> LPSolution:
+                 time_limit: float | None, probes=()) -> LPSolution:
     from scipy.optimize import linprog
 
     t0 = time.perf_counter()
@@ -357,8 +375,13 @@ def _solve_scipy(lp: LinearProgram, objectives: list[Objective], tol: float,
     x = None
     status, message = STATUS_OPTIMAL, "optimal"
     extra_A, extra_b = [], []
+    probe_values: list[float] = []
     opts = {"time_limit": time_limit} if time_limit else {}
-    for obj in objectives:
+    n_main = len(objectives)
+    for k, obj in enumerate(list(objectives) + [Objective(c, 1) for c in probes]):
+        probing = k >= n_main
+        if probing and status != STATUS_OPTIMAL:
+            break
         c = np.asarray(obj.c, float) * obj.sense
         Aub = sp.vstack([A_ub] + extra_A).tocsr() if extra_A else A_ub
         t1 = time.perf_counter()
@@ -373,8 +396,12 @@ def _solve_scipy(lp: LinearProgram, objectives: list[Objective], tol: float,
             if not extra_b or res.status != 2:
                 break
         solve_t += time.perf_counter() - t1
-        status = {0: STATUS_OPTIMAL, 1: STATUS_ITERATION, 2: STATUS_INFEASIBLE,
-                  3: STATUS_UNBOUNDED}.get(res.status, STATUS_NUMERICAL)
+        st = {0: STATUS_OPTIMAL, 1: STATUS_ITERATION, 2: STATUS_INFEASIBLE,
+              3: STATUS_UNBOUNDED}.get(res.status, STATUS_NUMERICAL)
+        if probing:
+            probe_values.append(float(c @ res.x) if st == STATUS_OPTIMAL else math.nan)
+            continue
+        status = st
         message = STATUS_TEXT[status]
         if status != STATUS_OPTIMAL:
             break
@@ -392,7 +419,8 @@ def _solve_scipy(lp: LinearProgram, objectives: list[Objective], tol: float,
         extra_b.append(z)
     return LPSolution(status, message, x if status == STATUS_OPTIMAL else None, values,
                       stage_duals[0] if stage_duals else None, stage_duals,
-                      "HiGHS via scipy.optimize.linprog", build, solve_t, len(values))
+                      "HiGHS via scipy.optimize.linprog", build, solve_t, len(values),
+                      probe_values)
 
 
 BACKENDS = ("pulp", "scipy")
@@ -402,16 +430,18 @@ _FIX_TOLS = (0.0, 1e-9, 1e-7)
 
 
 def solve_lp(lp: LinearProgram, objectives: list[Objective], *, backend: str = "pulp",
-             tol: float = 1e-9, time_limit: float | None = None) -> LPSolution:
+             tol: float = 1e-9, time_limit: float | None = None, probes=()) -> LPSolution:
     """Solve ``lp`` lexicographically over ``objectives``.
 
     Each later stage keeps the earlier optima: ``c_k x <= z_k`` exactly, relaxed
     to ``z_k + 1e-9 max(1, |z_k|)`` (then ``1e-7``) only if the solver declares
-    the next stage infeasible through rounding.
+    the next stage infeasible through rounding. ``probes``: cost vectors
+    minimised over the final optimal face (every stage kept), reusing the same
+    model; their minima are in ``probe_values`` (``nan`` if a probe failed).
     """
     if backend not in BACKENDS:
         raise InputError(f"unknown LP backend; choose one of {list(BACKENDS)}",
                          field="backend", value=backend)
     if backend == "pulp":
-        return _solve_pulp(lp, objectives, tol, time_limit)
-    return _solve_scipy(lp, objectives, tol, time_limit)
+        return _solve_pulp(lp, objectives, tol, time_limit, probes)
+    return _solve_scipy(lp, objectives, tol, time_limit, probes)

@@ -525,8 +525,9 @@ def _core_oracle(pb: _Problem, t: np.ndarray, k: int):
 
 
 def _solve(pb: _Problem, backend: str, *, families=None, max_subsidy="same",
-           elastic=None, fine_var=False, objective=None, time_limit=None):
-    """Build and solve (with core constraint generation when needed).
+           elastic=None, fine_var=False, objective=None, time_limit=None, probes_fn=None):
+    """Build and solve (with core constraint generation when needed). ``probes_fn(built)``
+    gives cost vectors to minimise over the final optimal face (same model).
 
     Returns ``(built, solution, core_masks, rounds)``."""
     families = pb.families if families is None else families
@@ -543,13 +544,19 @@ def _solve(pb: _Problem, backend: str, *, families=None, max_subsidy="same",
         rounds += 1
         built = _build(pb, families=families, max_subsidy=max_subsidy, elastic=elastic,
                        fine_var=fine_var, core_masks=masks, objective=objective)
-        sol = solve_lp(built.lp, built.objectives, backend=backend, time_limit=time_limit)
-        if not use_core or n <= CORE_FULL_MAX or sol.status != STATUS_OPTIMAL:
+        single = not use_core or n <= CORE_FULL_MAX
+        probes = probes_fn(built) if probes_fn is not None and single else ()
+        sol = solve_lp(built.lp, built.objectives, backend=backend, time_limit=time_limit,
+                       probes=probes)
+        if single or sol.status != STATUS_OPTIMAL:
             return built, sol, masks, rounds
         t = sol.x[built.p] - sol.x[built.q]
         new, _ = _core_oracle(pb, t, k=2 * n)
         new = np.setdiff1d(new, masks)
         if not len(new):
+            if probes_fn is not None:   # the rows are final: probe the face once more
+                sol = solve_lp(built.lp, built.objectives, backend=backend,
+                               time_limit=time_limit, probes=probes_fn(built))
             return built, sol, masks, rounds
         if rounds >= CORE_MAX_ROUNDS:
             raise SolverError(f"core constraint generation did not close in {rounds} rounds",
@@ -602,48 +609,52 @@ def _binding(built: _Built, x: np.ndarray, tol: float) -> list[str]:
     return names
 
 
-def _ranges(pb: _Problem, built: _Built, sol, backend: str, ranges, seed) -> tuple:
-    """Uniqueness of the optimal transfers and, when asked, the range of each t_i."""
+def _want_ranges(n: int, ranges) -> bool:
+    return (n <= 20) if ranges == "auto" else bool(ranges)
+
+
+def _probe_vectors(pb: _Problem, built: _Built, ranges, w: np.ndarray) -> list:
+    """Cost vectors whose minima over the optimal face give each t_i's range (min t_i and
+    min -t_i), or, for large n, the spread of one random combination w . t."""
+    n, ncol = pb.n, built.lp.n_cols
+    vecs = []
+    if _want_ranges(n, ranges):
+        for i in range(n):
+            c = np.zeros(ncol)
+            c[built.p[i]], c[built.q[i]] = 1.0, -1.0
+            vecs += [c, -c]
+        return vecs
+    c = np.zeros(ncol)
+    c[built.p] = w
+    c[built.q] = -w
+    return [c, -c]
+
+
+def _direction(n: int, seed) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.uniform(1.0, 2.0, n) * rng.choice([-1.0, 1.0], n)
+
+
+def _ranges(pb: _Problem, built: _Built, sol, ranges, w: np.ndarray) -> tuple:
+    """Uniqueness of the optimal transfers and, when asked, the range of each t_i, from
+    the probes solved over the optimal face (every lexicographic stage kept)."""
     n = pb.n
-    lp = built.lp.copy()
-    # the optimal face: every stage objective held at its optimum
-    for k, obj in enumerate(built.objectives):
-        c = obj.c * obj.sense
-        z = obj.sense * sol.values[k]
-        nz = np.flatnonzero(c)
-        lp.add_rows(np.zeros(len(nz)), nz, c[nz], -math.inf, z + 1e-9 * max(1.0, abs(z)),
-                    [f"stage{k}"], "objective")
+    vals = np.asarray(sol.probe_values, dtype=float)
+    if not vals.size or np.isnan(vals).any():
+        return None, None
     t_star = sol.x[built.p] - sol.x[built.q]
     scale = max(1.0, float(np.abs(t_star).max(initial=0.0)), pb.scale)
     tol_u = 1e-6 * scale
-    want = (n <= 20) if ranges == "auto" else bool(ranges)
-    if want:
-        lo_t, hi_t = np.empty(n), np.empty(n)
-        for i in range(n):
-            c = np.zeros(lp.n_cols)
-            c[built.p[i]], c[built.q[i]] = 1.0, -1.0
-            s1 = solve_lp(lp, [Objective(c, 1)], backend=backend)
-            s2 = solve_lp(lp, [Objective(c, -1)], backend=backend)
-            if s1.status != STATUS_OPTIMAL or s2.status != STATUS_OPTIMAL:
-                return None, None
-            lo_t[i], hi_t[i] = s1.values[0], s2.values[0]
-        lo_t = np.minimum(lo_t, t_star)
-        hi_t = np.maximum(hi_t, t_star)
+    if _want_ranges(n, ranges):
+        lo_t = np.minimum(vals[0::2], t_star)
+        hi_t = np.maximum(-vals[1::2], t_star)
         unique = bool(np.all(hi_t - lo_t <= tol_u))
         frame = pd.DataFrame({"min": _clean(lo_t, scale), "max": _clean(hi_t, scale)},
                              index=pd.Index(pb.players, name="jurisdiction"))
         return unique, frame
     # random direction: a face of positive dimension gives min != max almost surely
-    rng = np.random.default_rng(seed)
-    w = rng.uniform(1.0, 2.0, n) * rng.choice([-1.0, 1.0], n)
-    c = np.zeros(lp.n_cols)
-    c[built.p] = w
-    c[built.q] = -w
-    s1 = solve_lp(lp, [Objective(c, 1)], backend=backend)
-    s2 = solve_lp(lp, [Objective(c, -1)], backend=backend)
-    if s1.status != STATUS_OPTIMAL or s2.status != STATUS_OPTIMAL:
-        return None, None
-    return bool(s2.values[0] - s1.values[0] <= tol_u * np.abs(w).sum()), None
+    spread = -vals[1] - vals[0]
+    return bool(spread <= tol_u * np.abs(w).sum()), None
 
 
 def _diagnose(pb: _Problem, backend: str, unit: str) -> Diagnosis:
@@ -1022,7 +1033,10 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
 def _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, seed,
             time_limit) -> CompensationResult:
     P, n, unit = pb.players, pb.n, model.unit
-    built, sol, masks, rounds = _solve(pb, backend, time_limit=time_limit)
+    w = _direction(n, seed)
+    built, sol, masks, rounds = _solve(
+        pb, backend, time_limit=time_limit,
+        probes_fn=lambda b: _probe_vectors(pb, b, ranges, w))
     index = pd.Index(P, name="jurisdiction")
     ser = lambda a, name: pd.Series(np.asarray(a, float), index=index, name=name)  # noqa: E731
     if pb.core_v is not None and n > CORE_FULL_MAX:
@@ -1065,7 +1079,7 @@ def _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, 
     duals = pd.Series(sol.duals, index=built.lp.row_names, name="dual")
     duals = duals[[f not in ("objective",) for f in built.lp.row_family]]
     duals = duals.where(np.abs(duals) > 1e-12, 0.0)
-    unique, frame = _ranges(pb, built, sol, backend, ranges, seed)
+    unique, frame = _ranges(pb, built, sol, ranges, w)
     if unique is False and frame is None:
         notes.append("the optimal transfers are not unique (random-direction test); pass "
                      "ranges=True for the range of each transfer")
