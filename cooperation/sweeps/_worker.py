@@ -106,8 +106,11 @@ def _picklable(exc: BaseException) -> BaseException:
 
 def ignore_sigint() -> None:
     """Pool initializer: Ctrl-C is the parent's business (it flushes the checkpoint and
-    ends the workers), so a worker does not die mid-queue with its own traceback."""
+    ends the workers), so a worker does not die mid-queue with its own traceback; a
+    forked worker also drops the parent's SIGTERM handler (the parent ends workers
+    with SIGTERM)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 _JOBS: dict[str, tuple] = {}

@@ -16,11 +16,16 @@ few milliseconds per chunk rather than per cell. Results are keyed by cell
 number and seeds are fixed per cell, so which executor ran a cell, and in
 which order, never changes the numbers.
 
-The process pool uses the ``forkserver`` start method on Linux (``spawn``
-elsewhere): unlike ``fork`` it is safe when the parent runs threads (tqdm's
-monitor, a Dask client, BLAS pools); the fork server imports this module once
-and forks workers from that warm state, so a new pool for the next sweep starts
-in milliseconds. Dask is imported only when a Dask executor is used.
+Start method of the process pool (measured on the 2-core development machine:
+a pool of 2 workers ready to run took ~0.05 s with ``fork``, ~1.8 s for the
+first ``forkserver`` pool of a session then ~0.07 s, and 3.5-4.7 s with
+``spawn`` every time, which re-imports numpy, pandas and ``cooperation`` in each
+worker). By default, on Linux, ``fork`` is used while the parent runs no other
+Python thread, and ``forkserver`` as soon as it does (a notebook kernel, a Dask
+client, a tqdm monitor): forking a multi-threaded process can deadlock a child
+on a lock another thread held. The fork server imports this module once and
+forks workers from that warm state, so later pools start in milliseconds.
+Elsewhere ``spawn``. Dask is imported only when a Dask executor is used.
 
 References
 ----------
@@ -35,6 +40,7 @@ import math
 import multiprocessing as mp
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import ProcessPoolExecutor as _Pool
@@ -124,8 +130,10 @@ class ProcessExecutor(_Base):
         Number of processes; default: the cores this process may use.
     chunksize : int, optional
         Cells per task; default about ``cells / (4 * workers)``.
-    start_method : {"forkserver", "spawn", "fork"}, optional
-        Default ``"forkserver"`` on Linux, ``"spawn"`` elsewhere.
+    start_method : {"fork", "forkserver", "spawn"}, optional
+        Default on Linux: ``"fork"`` when this process runs no other Python
+        thread when the pool starts, else ``"forkserver"``; elsewhere ``"spawn"``
+        (see the module docstring).
 
     Notes
     -----
@@ -147,9 +155,7 @@ class ProcessExecutor(_Base):
             raise InputError("workers must be a positive integer", field="workers",
                              value=workers)
         self.workers = workers or default_workers()
-        if start_method is None:
-            start_method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-        if start_method not in mp.get_all_start_methods():
+        if start_method is not None and start_method not in mp.get_all_start_methods():
             raise InputError(f"start method not available here (available: "
                              f"{mp.get_all_start_methods()})", field="start_method",
                              value=start_method)
@@ -174,8 +180,10 @@ class ProcessExecutor(_Base):
 
     def _get_pool(self, n_tasks: int) -> _Pool:
         if self._pool is None:
-            ctx = mp.get_context(self.start_method)
-            if self.start_method == "forkserver":
+            method = self.start_method or _default_start_method()
+            self.method_used = method
+            ctx = mp.get_context(method)
+            if method == "forkserver":
                 ctx.set_forkserver_preload(["cooperation.sweeps._worker"])
             workers = self.workers if self._entered else max(1, min(self.workers, n_tasks))
             self._pool = _Pool(max_workers=workers, mp_context=ctx,
@@ -232,6 +240,12 @@ class ProcessExecutor(_Base):
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _default_start_method() -> str:
+    if not sys.platform.startswith("linux"):
+        return "spawn"
+    return "fork" if threading.active_count() == 1 else "forkserver"
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ bad executors and unpicklable functions fail clearly before any work starts."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 
@@ -60,10 +61,13 @@ def test_serial_table_shape(serial_table):
     assert rep.nunique() == 3
 
 
-def test_process_pool_matches_serial(serial_table):
-    df = co.sweep(replicated_cell, GRID, seed=7, executor=ProcessExecutor(workers=2,
-                                                                          chunksize=4),
-                  progress=False)
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_process_pool_matches_serial(serial_table, method):
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} not available here")
+    ex = ProcessExecutor(workers=2, chunksize=4, start_method=method)
+    df = co.sweep(replicated_cell, GRID, seed=7, executor=ex, progress=False)
+    assert ex.method_used == method
     pd.testing.assert_frame_equal(df, serial_table)
     # the default executor (local processes, default chunking) too
     pd.testing.assert_frame_equal(co.sweep(replicated_cell, GRID, seed=7, progress=False),
@@ -187,8 +191,9 @@ def pid_cell(x, seed):
 
 
 def test_script_without_main_guard_and_from_stdin(tmp_path):
-    """Workers do not re-run the main script: a script without an `if __name__ ==
-    '__main__'` guard, or one fed on standard input, sweeps on processes once."""
+    """Workers do not re-run the main script, even with forkserver (or spawn): a script
+    without an `if __name__ == '__main__'` guard, or one fed on standard input, sweeps on
+    processes once."""
     import subprocess
     import sys
 
@@ -198,7 +203,8 @@ def test_script_without_main_guard_and_from_stdin(tmp_path):
             "    return {'y': 2 * x}\n"
             "print('main body ran')\n"
             "df = co.sweep(f, {'x': [1, 2, 3, 4]}, progress=False,\n"
-            "              executor=co.sweeps.ProcessExecutor(workers=2, chunksize=1))\n"
+            "              executor=co.sweeps.ProcessExecutor(workers=2, chunksize=1,\n"
+            "                                                 start_method='forkserver'))\n"
             "print(df['y'].tolist())\n")
     script = tmp_path / "noguard.py"
     script.write_text(body)
