@@ -75,7 +75,7 @@ def add_compensate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--capacity-share", default="1",
                    help="share of fiscal capacity a jurisdiction may pay (default 1)")
     p.add_argument("--reference", default=None,
-                   help="shapley or nucleolus (for --objective closest)")
+                   help="shapley, nucleolus or prenucleolus (for --objective closest)")
     p.add_argument("--backend", default="pulp", choices=["pulp", "scipy"])
     p.add_argument("--out", help="write results: .json (everything) or .csv (table)")
 

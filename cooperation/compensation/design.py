@@ -785,7 +785,7 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
     capacity : Series, mapping or array, optional
         Per-jurisdiction payment cap ``k_i >= 0`` (``inf``: no cap). Default:
         ``capacity_share * scenario capacity`` where known; none for a game.
-    reference : "shapley", "nucleolus", Series, mapping or array
+    reference : "shapley", "nucleolus", "prenucleolus", Series, mapping or array
         Payoff allocation for ``objective="closest"``; the strings are computed
         from the characteristic function (``outsiders``).
     max_subsidy : float >= 0, optional
@@ -997,18 +997,19 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
                              fix="reference='shapley', 'nucleolus', or one payoff per "
                                  "jurisdiction")
         if isinstance(reference, str):
-            if reference not in ("shapley", "nucleolus"):
-                raise InputError("must be 'shapley', 'nucleolus' or one payoff per "
-                                 "jurisdiction", field="reference", value=reference)
+            if reference not in ("shapley", "nucleolus", "prenucleolus"):
+                raise InputError("must be 'shapley', 'nucleolus', 'prenucleolus' or one payoff "
+                                 "per jurisdiction", field="reference", value=reference)
             if core_v is None:
                 raise InputError(f"needs the characteristic function (2**{n} coalitions)",
                                  field="reference", value=reference,
                                  fix="pass coalition_values= or a numeric reference")
-            from ..coalitions import TUGame, nucleolus, shapley
+            from ..coalitions import TUGame, nucleolus, prenucleolus, shapley
 
             v = tu if tu is not None and not isinstance(tu, np.ndarray | list | tuple) \
                 else TUGame(core_v, P)
-            ser = shapley(v) if reference == "shapley" else nucleolus(v).allocation
+            ser = (shapley(v) if reference == "shapley" else nucleolus(v).allocation
+                   if reference == "nucleolus" else prenucleolus(v).allocation)
             ref = np.asarray(pd.Series(ser).reindex(P).to_numpy(), dtype=float)
             notes.append(f"reference: {reference} value of v ({outsiders} outsiders)"
                          if coalition_values is None else f"reference: {reference} of the "

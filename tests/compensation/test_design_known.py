@@ -33,6 +33,8 @@ def test_upstream_downstream_participation_only(updown, build):
     assert "participation[Up]" in res.binding and "participation[Down]" not in res.binding
     viol = build.check_design(res, updown.to_game())
     assert max(viol.values()) <= 1e-9
+    assert "subsidy: 0 CNY 100M" in repr(res) and "<table" in res._repr_html_()
+    assert res.x.tolist() == res.transfers.tolist() and res.fun == res.subsidy
 
 
 @pytest.mark.parametrize("fine, subsidy, t", [(0.0, 0.8, (1.0, -0.2)), (2.0, 0.0, (1.0, -1.0)),
@@ -116,6 +118,9 @@ def test_closest_to_shapley_uses_the_coalitions_module(updown):
                                reference="shapley", outsiders="nash")
     np.testing.assert_allclose(r.payoff_after.to_numpy(), phi.to_numpy(), atol=1e-9)
     np.testing.assert_allclose(phi.to_numpy(), [1.5, -3.5], atol=1e-9)
+    pre = co.design_compensation(updown, constraints=[P], objective="closest",
+                                 reference="prenucleolus", outsiders="nash")
+    np.testing.assert_allclose(pre.payoff_after.to_numpy(), [1.5, -3.5], atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- infeasibility
