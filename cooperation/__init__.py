@@ -45,6 +45,7 @@ from .equilibria import (
 from .games import NormalFormGame
 from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
 from . import sweeps
+from . import repeated
 from .sweeps import sweep
 
 __version__ = "0.1.0"
@@ -60,4 +61,5 @@ __all__ = [
     "responsibility_shares", "shapley", "shapley_sample",
     "CompensationResult", "FundResult", "TwoWayAgreement", "design_compensation", "design_fund",
     "two_way_agreement",
+    "repeated",
 ]

@@ -169,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     comp_cli.add_fund_arguments(fd)
     fd.set_defaults(func=comp_cli.cmd_fund)
 
+    from .repeated import _cli as rep_cli
+
+    sm = sub.add_parser("simulate", help="repeated play: trust, monitoring and transfers over "
+                        "many simulated runs (or --compare-modes)")
+    rep_cli.add_simulate_arguments(sm)
+    sm.set_defaults(func=rep_cli.cmd_simulate)
+
     # further subcommands register here
     return p
 
