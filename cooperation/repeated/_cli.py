@@ -59,7 +59,8 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
                    choices=["auto", "none", "vertical", "horizontal", "both"],
                    help="which monitoring to apply (auto: vertical when --audit-prob > 0, "
                         "horizontal when --peer-error is given)")
-    p.add_argument("--audit-prob", default="0", help="vertical monitoring: audit probability q")
+    p.add_argument("--audit-prob", help="vertical monitoring: audit probability q (default 0; "
+                   "0.3 with --compare-modes)")
     p.add_argument("--accuracy", default="1", help="probability that an audit detects a "
                    "defection (default 1)")
     p.add_argument("--fine", default="0", help="fine of a detected defection")
@@ -159,7 +160,9 @@ def cmd_simulate(args, out) -> int:
     noise = _num(args.noise, "--noise", 0, 1)
     cont = None if args.continuation is None else _num(args.continuation, "--continuation", 0, 1)
     chunk = None if args.chunk is None else _int(args.chunk, "--chunk")
-    q = _num(args.audit_prob, "--audit-prob", 0, 1)
+    q_text = args.audit_prob if args.audit_prob is not None else \
+        ("0.3" if args.compare_modes else "0")
+    q = _num(q_text, "--audit-prob", 0, 1)
     acc = _num(args.accuracy, "--accuracy", 0, 1)
     fine = _num(args.fine, "--fine", 0)
     reward = _num(args.reward, "--reward", 0)

@@ -34,11 +34,11 @@ from .mechanisms import Monitoring, Noise
 from .stage import BinaryStage, profile_index
 from .strategies import FSM, Observation, SlotContext, Strategy
 
-__all__ = ["EngineResult", "run_engine", "default_chunk"]
+__all__ = ["EngineResult", "run_engine", "default_chunk", "match_path"]
 
 MATRIX_MAX_PLAYERS = 64          # pairwise observation matrices up to this n
 PROFILE_COUNT_MAX = 10           # per-round profile histograms up to this n
-TARGET_CHUNK_ELEMENTS = 1 << 17  # slots (runs x players [x players]) per chunk
+TARGET_CHUNK_ELEMENTS = 1 << 16  # slots (runs x players [x players]) per chunk
 
 
 @dataclass
@@ -69,7 +69,7 @@ class EngineResult:
 
 def default_chunk(n: int, pairwise: bool) -> int:
     per_run = n * (n if pairwise else 1)
-    return max(64, TARGET_CHUNK_ELEMENTS // per_run)
+    return max(16, TARGET_CHUNK_ELEMENTS // per_run)
 
 
 class _Group:
@@ -113,7 +113,7 @@ def _compile(strategies, assign, stage: BinaryStage, incentive):
         pairs = {(int(assign[j]), j) for j in range(n)}
     outs = [np.array([0.0])]                       # machine 0: placeholder for array strategies
     nxts = [np.zeros((1, 2, 2), np.int32)]
-    starts, ks = [0], [0]
+    starts, ks, spans = [0], [0], [(0, 1)]
     lut = np.zeros((len(strategies), n), dtype=np.int32)
     cache = {}
     offset = 1
@@ -132,11 +132,12 @@ def _compile(strategies, assign, stage: BinaryStage, incentive):
             starts.append(offset + fsm.start)
             ks.append(fsm.k)
             cache[key] = len(starts) - 1
+            spans.append((offset, len(fsm.out)))
             offset += len(fsm.out)
         lut[k, j] = cache[key]
     out = np.concatenate(outs)
     nxt = np.concatenate(nxts).reshape(-1)         # index: state * 4 + own * 2 + ok
-    return out, nxt, np.array(starts, np.int32), np.array(ks, np.int32), lut
+    return out, nxt, np.array(starts, np.int32), np.array(ks, np.int32), lut, spans
 
 
 def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarray, *,
@@ -156,7 +157,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
     per_run = assign.ndim == 2
     notes: list[str] = []
 
-    out_g, nxt_g, start_g, k_g, lut = _compile(strategies, assign, stage, incentive)
+    out_g, nxt_g, start_g, k_g, lut, _ = _compile(strategies, assign, stage, incentive)
     outb_g = out_g >= 0.5
     stoch_fsm = bool(np.any((out_g > 0) & (out_g < 1)))
     custom = [k for k, s in enumerate(strategies) if not s.is_finite_state
@@ -211,7 +212,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
 
     # ---- lengths
     if continuation is not None:
-        u = (streams.words(0, _rng.S_LENGTH, 0, R, 1)[:, 0] + 0.5) * _rng.INV32
+        u = (streams.once(_rng.S_LENGTH, 0, R, 1)[:, 0] + 0.5) * _rng.INV32
         if continuation <= 0:
             lengths = np.ones(R, dtype=np.int64)
         else:
@@ -295,6 +296,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
         count = None
         partners = None
         prev_idx = None
+        rand = _Blocks(streams, r0, r1)
         if shock is not None:
             pre = np.zeros(m)
             done = np.zeros(m, dtype=bool)
@@ -303,7 +305,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             alive = (L > t) if continuation is not None else None
             live = alive[:, None] if alive is not None else True
             # 1. decisions
-            u = streams.uniform(t, _rng.S_STRATEGY, r0, r1, n) if need_u else None
+            u = rand.get(t, _rng.S_STRATEGY, n) * _rng.INV32 if need_u else None
             if stoch_fsm:
                 intended = u < out_g[state]
             else:
@@ -326,7 +328,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             # 2. execution noise and shocks
             actual = intended
             if thr_c or thr_d:
-                w = streams.words(t, _rng.S_NOISE, r0, r1, n)
+                w = rand.get(t, _rng.S_NOISE, n)
                 if thr_c == thr_d:
                     flip = _lt(w, thr_c)
                 else:
@@ -346,7 +348,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             # 4. vertical monitoring
             flag = rewarded = None
             if vertical:
-                w = streams.words(t, _rng.S_AUDIT, r0, r1, n)
+                w = rand.get(t, _rng.S_AUDIT, n)
                 if thr_qfa:
                     flag = np.where(actual, _lt(w, thr_qfa), _lt(w, thr_qa))
                 else:
@@ -360,14 +362,14 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
                     partners = np.broadcast_to(actual[:, None, :], (m, n, n))
                 reports = (n - 1) * actual.astype(np.int32) if need_reports else None
             elif matrix_mode:
-                w = streams.words(t, _rng.S_OBSERVE, r0, r1, n * n).reshape(m, n, n)
+                w = rand.get(t, _rng.S_OBSERVE, n * n).reshape(m, n, n)
                 seen = actual[:, None, :] ^ _lt(w, thr_eps)
                 seen[:, ar, ar] = actual
                 count = seen.sum(2, dtype=np.int32) - actual
                 partners = seen if need_partners else None
                 reports = seen.sum(1, dtype=np.int32) - actual if need_reports else None
             else:
-                count, reports = _binomial_observation(streams, t, r0, r1, actual, total, eps,
+                count, reports = _binomial_observation(rand, t, actual, total, eps,
                                                        need_reports)
             # 6. money and bookkeeping
             verified = None
@@ -491,6 +493,16 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
                         peer_net, window_share, W, recovery, history, notes)
 
 
+class _Blocks:
+    """The random words of one chunk of runs, one round at a time."""
+
+    def __init__(self, streams, r0, r1):
+        self.streams, self.r0, self.r1 = streams, r0, r1
+
+    def get(self, t: int, s: int, width: int) -> np.ndarray:
+        return self.streams.words(t, s, self.r0, self.r1, width)
+
+
 def _lt(w: np.ndarray, thr: int) -> np.ndarray:
     """``w < thr`` for a 32-bit threshold that may be 2**32 (always true)."""
     if thr >= 1 << 32:
@@ -500,19 +512,84 @@ def _lt(w: np.ndarray, thr: int) -> np.ndarray:
     return w < np.uint32(thr)
 
 
-def _binomial_observation(streams, t, r0, r1, actual, total, eps, need_reports):
+def _binomial_observation(rand, t, actual, total, eps, need_reports):
     """Large n: counts of others seen cooperating, and peers' reports, by binomial inversion."""
     from scipy.stats import binom
 
     n = actual.shape[1]
-    u = (streams.words(t, _rng.S_OBSERVE, r0, r1, 2 * n).astype(float) + 0.5) * _rng.INV32
+    u = (rand.get(t, _rng.S_OBSERVE, 2 * n).astype(float) + 0.5) * _rng.INV32
     others_c = total[:, None] - actual
     seen_c = binom.ppf(u[:, :n], others_c, 1.0 - eps)
     seen_d = binom.ppf(u[:, n:], (n - 1) - others_c, eps)
     count = (seen_c + seen_d).astype(np.int32)
     reports = None
     if need_reports:
-        v = (streams.words(t, _rng.S_PEER, r0, r1, n).astype(float) + 0.5) * _rng.INV32
+        v = (rand.get(t, _rng.S_PEER, n).astype(float) + 0.5) * _rng.INV32
         reports = np.where(actual, binom.ppf(v, n - 1, 1.0 - eps),
                            binom.ppf(v, n - 1, eps)).astype(np.int32)
     return count, reports
+
+
+def match_path(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarray, turns: int,
+               noise: Noise, seed, max_cells: int = 50_000_000):
+    """One run of two finite-state strategies, vectorised over rounds.
+
+    Gives exactly the actions of :func:`run_engine` for run 0 (the same
+    addressed random numbers and rules) but draws all rounds' numbers at once
+    (:meth:`Streams.words_over_rounds`) and tabulates, for every round and every
+    joint machine state, the next joint state; only the walk through that table
+    is a Python loop. Returns the ``(turns, 2)`` actual actions, or None when the
+    strategies are not finite-state or the table would be too large.
+    """
+    if stage.n != 2 or not all(s.is_finite_state for s in strategies):
+        return None
+    zero = np.zeros(2)
+    out_g, nxt_g, start_g, k_g, lut, spans = _compile(strategies, assign, stage, zero)
+    cid = lut[assign, np.arange(2)]
+    (o1, n1), (o2, n2) = spans[cid[0]], spans[cid[1]]
+    Z = n1 * n2
+    if Z * turns > max_cells:
+        return None
+    nxt = nxt_g.reshape(-1, 2, 2)
+    s1 = np.arange(Z) // n2 + o1          # global states of each joint state
+    s2 = np.arange(Z) % n2 + o2
+    streams = _rng.Streams(seed)
+    T = np.arange(turns)
+    if np.any((out_g > 0) & (out_g < 1)):
+        u = streams.words_over_rounds(T, _rng.S_STRATEGY, 0, 2) * _rng.INV32
+        i1, i2 = u[:, :1] < out_g[s1], u[:, 1:] < out_g[s2]
+    else:
+        i1 = np.broadcast_to(out_g[s1] >= 0.5, (turns, Z))
+        i2 = np.broadcast_to(out_g[s2] >= 0.5, (turns, Z))
+    pc, pd = noise.flip_probabilities()
+    tc, td = _rng.bernoulli_threshold(pc), _rng.bernoulli_threshold(pd)
+    a1, a2 = i1, i2
+    if tc or td:
+        w = streams.words_over_rounds(T, _rng.S_NOISE, 0, 2)
+        if tc == td:
+            f1, f2 = _lt(w[:, :1], tc), _lt(w[:, 1:], tc)
+        else:
+            f1 = np.where(i1, _lt(w[:, :1], tc), _lt(w[:, :1], td))
+            f2 = np.where(i2, _lt(w[:, 1:], tc), _lt(w[:, 1:], td))
+        a1, a2 = i1 ^ f1, i2 ^ f2
+    seen1, seen2 = a2, a1                  # what player 1 (2) sees of the other
+    if noise.observation > 0:
+        w = streams.words_over_rounds(T, _rng.S_OBSERVE, 0, 4)
+        thr = _rng.bernoulli_threshold(noise.observation)
+        seen1, seen2 = a2 ^ _lt(w[:, 1:2], thr), a1 ^ _lt(w[:, 2:3], thr)
+    k1, k2 = k_g[cid]
+    ok1 = seen1 if k1 == 1 else np.broadcast_to(k1 <= seen1.astype(int), seen1.shape)
+    ok2 = seen2 if k2 == 1 else np.broadcast_to(k2 <= seen2.astype(int), seen2.shape)
+    ns1 = nxt[s1, a1.astype(np.intp), ok1.astype(np.intp)] - o1
+    ns2 = nxt[s2, a2.astype(np.intp), ok2.astype(np.intp)] - o2
+    table = (ns1 * n2 + ns2).ravel().tolist()
+    code = (a1.astype(np.int8) + 2 * a2.astype(np.int8)).ravel()
+    z = int((start_g[cid[0]] - o1) * n2 + (start_g[cid[1]] - o2))
+    path = [0] * turns
+    base = 0
+    for t in range(turns):              # the walk through the tabulated transitions
+        path[t] = base + z
+        z = table[base + z]
+        base += Z
+    c = code[np.asarray(path)]
+    return np.column_stack([(c & 1).astype(bool), (c & 2).astype(bool)])

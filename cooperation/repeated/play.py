@@ -3,7 +3,9 @@
 A match plays two strategies for ``turns`` rounds of a two-player stage game
 (default: the Prisoner's Dilemma with R=3, S=0, T=5, P=1). With ``noise``
 each intended action is flipped with that probability and both players see
-the flipped action, as in the Axelrod library.
+the flipped action, as in the Axelrod library. A match is run 0 of
+:func:`simulate` with the same seed; between finite-state strategies it is
+computed over all rounds at once (:func:`~cooperation.repeated.engine.match_path`).
 
 A tournament is a round robin in which every strategy meets every other and
 a copy of itself, ``repetitions`` times. Its numbers are those of
@@ -37,7 +39,7 @@ import pandas as pd
 
 from .._result import ResultMixin
 from ..errors import InputError
-from .engine import run_engine
+from .engine import match_path, run_engine
 from .mechanisms import Monitoring, as_noise
 from .stage import as_stage
 from .strategies import Strategy
@@ -172,12 +174,20 @@ def match(s1: Strategy, s2: Strategy, turns: int = 200, game=None, noise=0.0, se
     inc = compliance_incentive(monitoring, t, 2, nz.observation)
     strategies = [s1] if s1 == s2 else [s1, s2]
     assign = np.array([0, 0] if s1 == s2 else [0, 1])
-    res = run_engine(stage, strategies, assign, runs=1, rounds=turns, noise=nz,
-                     monitoring=monitoring, transfers=t, continuation=None, seed=seed,
-                     incentive=inc, keep_history=True)
-    coop = res.history[0]
-    payoffs = stage.payoffs(coop)
-    return MatchResult((str(s1), str(s2)), coop, payoffs, res.scores[0], nz.execution, seed)
+    coop = None
+    if monitoring is None and t is None:
+        coop = match_path(stage, strategies, assign, turns, nz, seed)
+    if coop is not None:
+        payoffs = stage.payoffs(coop)
+        scores = payoffs.sum(axis=0)
+    else:
+        res = run_engine(stage, strategies, assign, runs=1, rounds=turns, noise=nz,
+                         monitoring=monitoring, transfers=t, continuation=None, seed=seed,
+                         incentive=inc, keep_history=True)
+        coop = res.history[0]
+        payoffs = stage.payoffs(coop)
+        scores = res.scores[0]
+    return MatchResult((str(s1), str(s2)), coop, payoffs, scores, nz.execution, seed)
 
 
 @dataclass(frozen=True, repr=False)

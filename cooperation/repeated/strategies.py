@@ -662,11 +662,21 @@ class _TrustBase(Strategy):
     memory_depth = math.inf
     partnerwise = True
 
-    def __init__(self, threshold, initial, gain, loss, cls):
+    def __init__(self, threshold, initial, gain, loss, cls, generosity=0.0):
         self.threshold = _p(threshold, f"{cls}.threshold")
         self.initial = _p(initial, f"{cls}.initial")
         self.gain = _p(gain, f"{cls}.gain")
         self.loss = _p(loss, f"{cls}.loss")
+        self.generosity = _p(generosity, f"{cls}.generosity")
+        self.stochastic = 0.0 < self.generosity < 1.0
+
+    def _gesture(self, coop, obs):
+        """Cooperate anyway with probability ``generosity`` (a trust-building gesture)."""
+        if self.generosity <= 0.0:
+            return coop
+        if self.generosity >= 1.0:
+            return np.ones_like(coop)
+        return coop | (obs.u < self.generosity)
 
     def _update(self, state, obs):
         if obs.t > 0:
@@ -686,14 +696,19 @@ class TrustThreshold(_TrustBase):
         kept:   tau_j <- tau_j + gain (1 - tau_j)
         broken: tau_j <- tau_j (1 - loss)
 
-    Trust is slow to build and quick to lose when ``loss > gain``. The player
+    Trust is slow to build and quick to lose when ``loss > gain`` (defaults
+    ``gain = 0.15``, ``loss = 0.25``: three kept promises are needed to repair
+    one broken one near ``tau = 0.7``). The player
     cooperates iff the aggregate trust (``"mean"`` over partners, or
-    ``"min"``) is at least ``threshold``.
+    ``"min"``) is at least ``threshold``; below it, it still cooperates with
+    probability ``generosity`` (a gesture that lets trust be rebuilt after a
+    breakdown; 0 by default, which makes mutual distrust absorbing).
 
     Parameters
     ----------
     threshold, initial, gain, loss : float in [0, 1]
     aggregate : {"mean", "min"}
+    generosity : float in [0, 1]
 
     Examples
     --------
@@ -705,9 +720,9 @@ class TrustThreshold(_TrustBase):
 
     name = "Trust Threshold"
 
-    def __init__(self, threshold: float = 0.5, initial: float = 0.7, gain: float = 0.1,
-                 loss: float = 0.4, aggregate: str = "mean"):
-        _TrustBase.__init__(self, threshold, initial, gain, loss, "TrustThreshold")
+    def __init__(self, threshold: float = 0.5, initial: float = 0.7, gain: float = 0.15,
+                 loss: float = 0.25, aggregate: str = "mean", generosity: float = 0.0):
+        _TrustBase.__init__(self, threshold, initial, gain, loss, "TrustThreshold", generosity)
         if aggregate not in ("mean", "min"):
             raise InputError("must be 'mean' or 'min'", field="TrustThreshold.aggregate",
                              value=aggregate)
@@ -715,7 +730,7 @@ class TrustThreshold(_TrustBase):
 
     def _params(self):
         return {"threshold": self.threshold, "initial": self.initial, "gain": self.gain,
-                "loss": self.loss, "aggregate": self.aggregate}
+                "loss": self.loss, "aggregate": self.aggregate, "generosity": self.generosity}
 
     def initial_state(self, ctx):
         mask = _partner_mask(ctx)
@@ -729,7 +744,7 @@ class TrustThreshold(_TrustBase):
             agg = np.where(mask, tr, 0.0).sum(-1) / state["count"]
         else:
             agg = np.where(mask, tr, np.inf).min(-1)
-        return agg >= self.threshold - 1e-12
+        return self._gesture(agg >= self.threshold - 1e-12, obs)
 
 
 class TrustAlliance(_TrustBase):
@@ -737,7 +752,8 @@ class TrustAlliance(_TrustBase):
 
     Trust scores evolve as in :class:`TrustThreshold`. Only the alliance
     ``members`` (default: everyone) count: the player cooperates iff at least
-    a share ``quorum`` of its fellow members are trusted (``tau_j >= threshold``).
+    a share ``quorum`` of its fellow members are trusted (``tau_j >= threshold``),
+    and otherwise with probability ``generosity``.
     Defections of outsiders do not break the alliance; a member who keeps
     breaking promises drops out of the trusted group until it earns trust back.
 
@@ -746,6 +762,7 @@ class TrustAlliance(_TrustBase):
     members : sequence of player labels or indices, optional
     threshold, initial, gain, loss : float in [0, 1]
     quorum : float in [0, 1]
+    generosity : float in [0, 1]
 
     Examples
     --------
@@ -760,8 +777,9 @@ class TrustAlliance(_TrustBase):
     name = "Trust Alliance"
 
     def __init__(self, members=None, threshold: float = 0.5, initial: float = 0.7,
-                 gain: float = 0.1, loss: float = 0.4, quorum: float = 1.0):
-        _TrustBase.__init__(self, threshold, initial, gain, loss, "TrustAlliance")
+                 gain: float = 0.15, loss: float = 0.25, quorum: float = 1.0,
+                 generosity: float = 0.0):
+        _TrustBase.__init__(self, threshold, initial, gain, loss, "TrustAlliance", generosity)
         self.quorum = _p(quorum, "TrustAlliance.quorum")
         if members is not None:
             members = (members,) if isinstance(members, (str, int)) else tuple(members)
@@ -769,7 +787,8 @@ class TrustAlliance(_TrustBase):
 
     def _params(self):
         return {"members": self.members, "threshold": self.threshold, "initial": self.initial,
-                "gain": self.gain, "loss": self.loss, "quorum": self.quorum}
+                "gain": self.gain, "loss": self.loss, "quorum": self.quorum,
+                "generosity": self.generosity}
 
     def initial_state(self, ctx):
         member = np.ones(ctx.n, dtype=bool)
@@ -794,7 +813,7 @@ class TrustAlliance(_TrustBase):
         self._update(state, obs)
         trusted = ((state["trust"] >= self.threshold - 1e-12) & state["mask"]).sum(-1)
         cnt = state["count"]
-        return trusted >= self.quorum * cnt - 1e-12
+        return self._gesture(trusted >= self.quorum * cnt - 1e-12, obs)
 
 
 class Opportunist(Strategy):
