@@ -3,9 +3,11 @@
 MODEL.md section 6. ``from cooperation import repeated as rp``.
 """
 
+from .evolution import MoranResult, moran, moran_fixation, moran_stationary, replicator
 from .mechanisms import Monitoring, Noise, Shock
+from .modes import ModeComparison, compare_modes
 from .play import MatchResult, TournamentResult, match, tournament
-from .simulate import SimulationResult, simulate
+from .simulation import SimulationResult, simulate
 from .stage import as_stage, prisoners_dilemma, public_goods_game
 from .strategies import (
     Alternator,
@@ -42,8 +44,6 @@ from .theory import (
     min_discount,
     stationary_payoffs,
 )
-from .evolution import MoranResult, moran, moran_fixation, moran_stationary, replicator
-from .modes import ModeComparison, compare_modes
 
 __all__ = [
     "Alternator", "AlwaysCooperate", "AlwaysDefect", "Cycler", "FiniteStateStrategy",

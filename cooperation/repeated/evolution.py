@@ -50,7 +50,7 @@ __all__ = ["replicator", "moran_fixation", "moran_stationary", "moran", "MoranRe
 
 def payoff_matrix(source) -> tuple[np.ndarray, list[str]]:
     """``(M, labels)`` from a TournamentResult, a square DataFrame or an array."""
-    if hasattr(source, "scores") and isinstance(getattr(source, "scores"), pd.DataFrame):
+    if hasattr(source, "scores") and isinstance(source.scores, pd.DataFrame):
         source = source.scores
     if isinstance(source, pd.DataFrame):
         M = source.to_numpy(dtype=float)
@@ -242,7 +242,7 @@ def moran(source, initial, population: int | None = None, runs: int = 1000,
     done = counts.max(axis=1) == N
     fixated[done] = counts[done].argmax(axis=1)
     ar = np.arange(runs)
-    for step in range(1, max_steps + 1):
+    for _ in range(max_steps):
         if done.all():
             break
         pi = (counts @ M.T - diag) / (N - 1)

@@ -32,7 +32,7 @@ import pandas as pd
 from .._result import ResultMixin
 from ..errors import InputError
 from .mechanisms import Monitoring, Shock, as_noise
-from .simulate import SimulationResult, resolve_transfers, simulate
+from .simulation import SimulationResult, resolve_transfers, simulate
 from .stage import as_stage
 from .strategies import Opportunist, Strategy, TrustThreshold
 from .theory import deterrence_fine

@@ -261,9 +261,9 @@ def tournament(strategies, turns: int = 200, repetitions: int = 10, noise=0.0, s
     >>> from cooperation import repeated as rp
     >>> res = rp.tournament([rp.TitForTat(), rp.AlwaysDefect(), rp.AlwaysCooperate()],
     ...                     turns=10, repetitions=1)
-    >>> res.scores.round(2)
+    >>> res.scores.round(2)  # doctest: +NORMALIZE_WHITESPACE
     opponent          Tit For Tat  Always Defect  Always Cooperate
-    strategy                                                      
+    strategy
     Tit For Tat               3.0            0.9               3.0
     Always Defect             1.4            1.0               5.0
     Always Cooperate          3.0            0.0               3.0
