@@ -145,11 +145,13 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
                transfers: np.ndarray | None, continuation: float | None, seed,
                incentive: np.ndarray, shock=None, chunk: int | None = None,
                keep_history: bool = False, window: int | None = None,
-               progress=False) -> EngineResult:
+               progress=False, stats: bool = True) -> EngineResult:
     """Run ``runs`` independent repeated games (see the module docstring).
 
     ``assign``: ``(n,)`` strategy index per player, or ``(runs, n)`` per run.
     ``shock``: ``(round, length, mask (n,) bool)`` or None.
+    ``stats=False`` skips the per-round aggregates and the collapse window
+    (tournaments need only totals).
     """
     n = stage.n
     R, T = int(runs), int(rounds)
@@ -197,6 +199,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
     has_transfers = transfers is not None and np.any(transfers != 0)
     tvec = np.asarray(transfers, float) if has_transfers else None
     need_reports = n > 1 and (peer_fine > 0 or (has_transfers and verify == "peers"))
+    audit_paid = has_transfers and verify == "audit" and vertical
 
     # ---- stage
     table = stage.table
@@ -233,7 +236,8 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
     coop_counts = np.zeros((R, n), dtype=np.int32)
     flag_counts = np.zeros((R, n), dtype=np.int32) if vertical else None
     reward_counts = np.zeros((R, n), dtype=np.int32) if vertical and reward > 0 else None
-    paid_counts = np.zeros((R, n), dtype=np.int32) if has_transfers else None
+    paid_counts = np.zeros((R, n), dtype=np.int32) if has_transfers and not audit_paid \
+        else None
     peer_money = np.zeros((R, n)) if peer_fine > 0 else None
     prof_counts = np.zeros((T, 2 ** n), dtype=np.int64) if use_counts else None
     coop_by_round = np.zeros((T, n), dtype=np.int64)
@@ -260,6 +264,12 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             if not hasattr(progress, "update") else progress
 
     ar = np.arange(n)
+    # two players, no observation error, k = 1 everywhere: ok is the other's action
+    count_is_ok = n == 2 and eps == 0 and not groups_proto and bool(np.all(k_g[1:] == 1))
+    # tournaments: only totals are needed; record profile indices, sum them per chunk
+    lean = (not stats and count_is_ok and table is not None and mon is None
+            and continuation is None and shock is None and not keep_history
+            and chunk * T <= 1 << 24)
     for r0 in range(0, R, chunk):
         r1 = min(R, r0 + chunk)
         m = r1 - r0
@@ -297,6 +307,8 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
         partners = None
         prev_idx = None
         rand = _Blocks(streams, r0, r1)
+        if lean:
+            idx_hist = np.empty((T, m), dtype=np.int32)
         if shock is not None:
             pre = np.zeros(m)
             done = np.zeros(m, dtype=bool)
@@ -311,19 +323,22 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             else:
                 intended = outb_g[state]
             if groups:
-                if need_gain:
-                    if gtab is not None:
-                        pidx = prev_idx if prev_idx is not None else \
-                            np.full(m, allc_index, dtype=np.intp)
-                        gain = gtab[pidx]
-                    else:
-                        gain = np.broadcast_to(temptation, (m, n))
+                if need_gain and gtab is not None:
+                    pidx = prev_idx if prev_idx is not None else \
+                        np.full(m, allc_index, dtype=np.intp)
                 for g in groups:
                     s = g.strategy
+                    gain = None
+                    if s.needs_gain:     # only the group's own columns of the gain table
+                        if gtab is None:
+                            gain = g.take(np.broadcast_to(temptation, (m, n)))
+                        elif g.flat is not None:
+                            gain = gtab[pidx[g.flat // n], g.flat % n]
+                        else:
+                            gain = gtab[pidx[:, None], g.seats[None, :]]
                     obs = Observation(t, g.take(prev_actual), g.take(count),
                                       g.take(partners) if s.partnerwise else None,
-                                      g.take(u) if s.stochastic else None,
-                                      g.take(gain) if s.needs_gain else None)
+                                      g.take(u) if s.stochastic else None, gain)
                     g.put(intended, np.asarray(s.act(g.state, obs), dtype=bool))
             # 2. execution noise and shocks
             actual = intended
@@ -337,7 +352,9 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             if shock is not None and s_round <= t < s_round + s_len:
                 actual = actual & ~s_mask
             # 3. stage payoffs
-            if table is not None:
+            if lean:
+                idx_hist[t] = profile_index(actual)
+            elif table is not None:
                 idx = profile_index(actual)
                 pay = table[idx]
                 total = popcnt[idx]
@@ -357,7 +374,7 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
                     rewarded = _lt(w, thr_q) & ~flag
             # 5. observation
             if eps == 0:
-                count = total[:, None] - actual
+                count = actual[:, ::-1] if count_is_ok else total[:, None] - actual
                 if need_partners:
                     partners = np.broadcast_to(actual[:, None, :], (m, n, n))
                 reports = (n - 1) * actual.astype(np.int32) if need_reports else None
@@ -375,41 +392,54 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
             verified = None
             if has_transfers:
                 if verify == "audit":
-                    verified = ~flag if flag is not None else np.ones_like(actual)
+                    # paid unless flagged: counted from the flags at the end
+                    verified = None if flag is not None else np.ones_like(actual)
                 elif verify == "peers":
                     verified = 2 * reports >= (n - 1)
                 else:
                     verified = actual
-            if alive is None:
+            if lean:
+                pass
+            elif alive is None:
                 scores_stage[r0:r1] += pay
-                coop_counts[r0:r1] += actual
+                if not stats:
+                    coop_counts[r0:r1] += actual
                 if flag is not None:
                     flag_counts[r0:r1] += flag
-                    fines_by_round[t] += fine * np.count_nonzero(flag)
+                    fsum = flag.sum(0)
+                    fines_by_round[t] += fine * float(fsum.sum())
+                    if audit_paid:
+                        transfers_by_round[t] += float((m - fsum) @ tvec)
                 if rewarded is not None:
                     reward_counts[r0:r1] += rewarded
                     rewards_by_round[t] += reward * np.count_nonzero(rewarded)
                 if verified is not None:
                     paid_counts[r0:r1] += verified
                     transfers_by_round[t] += float(verified.sum(0) @ tvec)
-                if use_counts:
+                if not stats:
+                    pass
+                elif use_counts:
                     prof_counts[t] += np.bincount(idx, minlength=2 ** n)
                 else:
                     coop_by_round[t] += actual.sum(0)
                     stage_by_round[t] += pay.sum(0)
                 alive_by_round[t] += m
-                if t >= T - W:
+                if stats and t >= T - W:
                     win_coop[r0:r1] += total
                 if history is not None:
                     history[r0:r1, t] = actual
             else:
                 np.add(scores_stage[r0:r1], pay, out=scores_stage[r0:r1], where=live)
                 act_l = actual & live
-                coop_counts[r0:r1] += act_l
+                if not stats:
+                    coop_counts[r0:r1] += act_l
                 if flag is not None:
                     flag &= live
                     flag_counts[r0:r1] += flag
-                    fines_by_round[t] += fine * np.count_nonzero(flag)
+                    fsum = flag.sum(0)
+                    fines_by_round[t] += fine * float(fsum.sum())
+                    if audit_paid:
+                        transfers_by_round[t] += float((int(alive.sum()) - fsum) @ tvec)
                 if rewarded is not None:
                     rewarded &= live
                     reward_counts[r0:r1] += rewarded
@@ -446,13 +476,18 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
                     rec[hit] = t - (s_round + s_len)
                     done |= hit
             # 7. transitions of the finite-state strategies
-            ok = count >= kk
+            ok = count if count_is_ok else count >= kk
+            inp = actual.view(np.uint8) << 1
+            inp |= ok.view(np.uint8)
             st4 = state << 2
-            st4 |= actual.view(np.uint8).astype(np.int32) << 1
-            st4 |= ok.view(np.uint8)
+            st4 |= inp
             state = nxt_g[st4]
             prev_actual = actual
-            prev_idx = idx
+            if need_gain:
+                prev_idx = idx
+        if lean:   # totals from the recorded profiles, once per chunk
+            scores_stage[r0:r1] = table[idx_hist].sum(axis=0)
+            coop_counts[r0:r1] = bits[idx_hist].sum(axis=0)
         if shock is not None:
             applicable = (L > s_round + s_len) & (pre > 0)
             rec = np.where(applicable & ~done, np.inf, rec)
@@ -481,7 +516,11 @@ def run_engine(stage: BinaryStage, strategies: list[Strategy], assign: np.ndarra
     if reward_counts is not None:
         money += reward * reward_counts
         rewards_received = reward * reward_counts.sum(0, dtype=np.int64).astype(float)
-    if paid_counts is not None:
+    if audit_paid:      # paid in every round played except those flagged
+        paid = played[:, None] - flag_counts
+        money += paid * tvec
+        transfers_received = paid.sum(0, dtype=np.int64) * tvec
+    elif paid_counts is not None:
         money += paid_counts * tvec
         transfers_received = paid_counts.sum(0, dtype=np.int64) * tvec
     if peer_money is not None:

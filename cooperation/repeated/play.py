@@ -187,7 +187,8 @@ def match(s1: Strategy, s2: Strategy, turns: int = 200, game=None, noise=0.0, se
         coop = res.history[0]
         payoffs = stage.payoffs(coop)
         scores = res.scores[0]
-    return MatchResult((str(s1), str(s2)), coop, payoffs, scores, nz.execution, seed)
+    names = (str(s1), str(s2) if str(s2) != str(s1) else f"{s2} #2")
+    return MatchResult(names, coop, payoffs, scores, nz.execution, seed)
 
 
 @dataclass(frozen=True, repr=False)
@@ -297,7 +298,7 @@ def tournament(strategies, turns: int = 200, repetitions: int = 10, noise=0.0, s
     inc = compliance_incentive(None, None, 2)
     res = run_engine(stage, strategies, assign, runs=P * reps_played, rounds=turns, noise=nz,
                      monitoring=None, transfers=None, continuation=None, seed=seed,
-                     incentive=inc, progress=progress)
+                     incentive=inc, progress=progress, stats=False)
     raw = res.scores.reshape(reps_played, P, 2)
     co = res.coop_counts.reshape(reps_played, P, 2) / turns
     if deterministic and repetitions > 1:

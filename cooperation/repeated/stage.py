@@ -140,13 +140,12 @@ class BinaryStage:
                                        f"n = {n} > {TABLE_MAX_PLAYERS}: all-cooperate used")
 
 
+_POW2 = (1 << np.arange(TABLE_MAX_PLAYERS)).astype(np.int32)
+
+
 def profile_index(coop: np.ndarray) -> np.ndarray:
     """Integer index ``sum_j coop[:, j] << j`` of each row of a bool ``(m, n)`` array, n <= 16."""
-    m, n = coop.shape
-    packed = np.packbits(coop, axis=1, bitorder="little")
-    if n <= 8:
-        return packed[:, 0]
-    return np.ascontiguousarray(packed).view("<u2")[:, 0]
+    return coop.view(np.uint8) @ _POW2[:coop.shape[1]]
 
 
 def _find_coop(labels: tuple[str, ...]) -> int | None:
