@@ -101,40 +101,38 @@ class _Group:
 
 
 def _compile(strategies, assign, stage: BinaryStage, incentive):
-    """Global finite-state tables and a lookup (strategy, seat) -> machine id."""
+    """Global finite-state tables and a lookup (strategy, seat) -> machine id.
+
+    One machine per finite-state strategy; a strategy whose machine depends on
+    the seat (Generous TFT with the default generosity, which reads the seat's
+    R, S, T, P) gets one machine per seat that plays it.
+    """
     n = stage.n
-    per_run = assign.ndim == 2
-    pairs = set()
-    if per_run:
-        for k, j in {(int(a), int(j)) for a, j in
-                     zip(assign.ravel(), np.tile(np.arange(n), assign.shape[0]), strict=True)}:
-            pairs.add((k, j))
-    else:
-        pairs = {(int(assign[j]), j) for j in range(n)}
+    used = np.zeros((len(strategies), n), dtype=bool)
+    used[assign, np.arange(n)] = True              # assign: (n,) or (runs, n)
     outs = [np.array([0.0])]                       # machine 0: placeholder for array strategies
     nxts = [np.zeros((1, 2, 2), np.int32)]
     starts, ks, spans = [0], [0], [(0, 1)]
     lut = np.zeros((len(strategies), n), dtype=np.int32)
-    cache = {}
     offset = 1
-    for k, j in sorted(pairs):
-        s = strategies[k]
-        if not s.is_finite_state:
-            lut[k, j] = 0
+    for k, s in enumerate(strategies):
+        if not s.is_finite_state or not used[k].any():
             continue
         seat_dep = getattr(s, "p", 0) is None       # GenerousTitForTat with the default p
-        key = (k, j if seat_dep else -1)
-        if key not in cache:
+        seats = np.flatnonzero(used[k]) if seat_dep else [int(np.flatnonzero(used[k])[0])]
+        for j in seats:
             ctx = SlotContext((1,), np.array([j]), n, stage.players, stage, incentive)
             fsm: FSM = s.fsm(ctx)
             outs.append(np.asarray(fsm.out, float))
             nxts.append(np.asarray(fsm.nxt, np.int32) + offset)
             starts.append(offset + fsm.start)
             ks.append(fsm.k)
-            cache[key] = len(starts) - 1
             spans.append((offset, len(fsm.out)))
+            if seat_dep:
+                lut[k, j] = len(starts) - 1
+            else:
+                lut[k, :] = len(starts) - 1
             offset += len(fsm.out)
-        lut[k, j] = cache[key]
     out = np.concatenate(outs)
     nxt = np.concatenate(nxts).reshape(-1)         # index: state * 4 + own * 2 + ok
     return out, nxt, np.array(starts, np.int32), np.array(ks, np.int32), lut, spans

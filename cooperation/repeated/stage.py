@@ -31,6 +31,7 @@ Rapoport, A. and Chammah, A. M. (1965). *Prisoner's Dilemma*. U. Michigan Press.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -101,6 +102,10 @@ class BinaryStage:
 
     def rstp(self) -> np.ndarray:
         """``(n, 4)`` array of ``R_i, S_i, T_i, P_i`` (see the module docstring)."""
+        return self._rstp.copy()
+
+    @cached_property
+    def _rstp(self) -> np.ndarray:
         n = self.n
         pay = self.payoffs(self._reference_profiles())
         R, P = pay[0], pay[1]

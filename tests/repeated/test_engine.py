@@ -417,3 +417,20 @@ def test_property_match_path_equals_engine(s1, s2, noise, obs, seed):
     m = rp.match(s1, s2, turns=60, noise=nz, seed=seed)
     s = rp.simulate(None, [s1, s2], rounds=60, runs=1, noise=nz, seed=seed)
     assert np.array_equal(m.cooperated, s.cooperated[0])
+
+
+def test_generous_tft_default_generosity_per_seat():
+    """In an asymmetric scenario each seat's generosity comes from its own R, S, T, P."""
+    s = chain_scenario(3)
+    stage = as_stage(s)
+    out, _, start, _, lut, _ = engine._compile([rp.GenerousTitForTat()], np.zeros(3, int),
+                                               stage, np.zeros(3))
+    rstp = stage.rstp()
+    for j in range(3):
+        p = np.clip(rp.GenerousTitForTat.default_p(*rstp[j]), 0, 1)
+        machine_start = start[lut[0, j]]
+        assert out[machine_start - 4 + 1] == pytest.approx(p)     # state CD of seat j
+    # Up is not in a Prisoner's Dilemma (R = S): no generosity; Down: min(1 - 0.2/4, 3.8/4)
+    out, _, start, _, lut, _ = engine._compile([rp.GenerousTitForTat()], np.zeros(2, int),
+                                               as_stage(up_down()), np.zeros(2))
+    assert [out[start[lut[0, j]] - 3] for j in range(2)] == pytest.approx([0.0, 0.95])
