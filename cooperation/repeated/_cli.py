@@ -53,8 +53,8 @@ def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
                         "jurisdiction: allc, alld, tft, stft, tf2t, 2tft, grim, wsls, gtft, "
                         "alternator, trust, alliance, opportunist, threshold:K, random:P "
                         "(default tft)")
-    p.add_argument("--noise", default="0", help="execution noise: probability that an intended "
-                   "action is flipped (default 0)")
+    p.add_argument("--noise", help="execution noise: probability that an intended action is "
+                   "flipped (default 0; 0.02 with --compare-modes)")
     p.add_argument("--monitoring", default="auto",
                    choices=["auto", "none", "vertical", "horizontal", "both"],
                    help="which monitoring to apply (auto: vertical when --audit-prob > 0, "
@@ -157,7 +157,8 @@ def cmd_simulate(args, out) -> int:
     rounds = _int(args.rounds, "--rounds")
     runs = _int(args.runs, "--runs")
     seed = _int(args.seed, "--seed", lo=0)
-    noise = _num(args.noise, "--noise", 0, 1)
+    noise = _num(args.noise if args.noise is not None else
+                 ("0.02" if args.compare_modes else "0"), "--noise", 0, 1)
     cont = None if args.continuation is None else _num(args.continuation, "--continuation", 0, 1)
     chunk = None if args.chunk is None else _int(args.chunk, "--chunk")
     q_text = args.audit_prob if args.audit_prob is not None else \
