@@ -28,9 +28,11 @@ from .coalitions import (
 from .compensation import (
     CompensationResult,
     FundResult,
+    PaymentPlan,
     TwoWayAgreement,
     design_compensation,
     design_fund,
+    payment_plan,
     two_way_agreement,
 )
 from .equilibria import (
@@ -60,6 +62,6 @@ __all__ = [
     "least_core", "most_violated_coalition", "nash_bargaining", "nucleolus", "prenucleolus",
     "responsibility_shares", "shapley", "shapley_sample",
     "CompensationResult", "FundResult", "TwoWayAgreement", "design_compensation", "design_fund",
-    "two_way_agreement",
+    "two_way_agreement", "PaymentPlan", "payment_plan",
     "repeated",
 ]

@@ -1,6 +1,7 @@
 """Compensation design (MODEL.md section 5): the transfer LP with named constraint
 families and infeasibility diagnosis, the crisis-fund LP with a CVaR solvency
-constraint, and two-way conditional agreements of the Xin'an type.
+constraint, and two-way conditional agreements of the Xin'an type; payment plans (who pays whom,
+along which links: a min-cost flow LP).
 
 LPs are built with PuLP and solved by HiGHS (highspy; CBC as fallback); every
 model can also be solved by ``scipy.optimize.linprog(method="highs")``
@@ -10,7 +11,9 @@ model can also be solved by ``scipy.optimize.linprog(method="highs")``
 from .agreement import TwoWayAgreement, two_way_agreement
 from .design import FAMILIES, OBJECTIVES, CompensationResult, Diagnosis, design_compensation
 from .fund import FundResult, design_fund, empirical_cvar
+from .plan import HIGHER_LEVEL, RULES, PaymentPlan, fixed_plan, payment_plan, scenario_links
 
-__all__ = ["CompensationResult", "Diagnosis", "FAMILIES", "FundResult", "OBJECTIVES",
-           "TwoWayAgreement", "design_compensation", "design_fund", "empirical_cvar",
+__all__ = ["CompensationResult", "Diagnosis", "FAMILIES", "FundResult", "HIGHER_LEVEL",
+           "OBJECTIVES", "PaymentPlan", "RULES", "TwoWayAgreement", "design_compensation",
+           "design_fund", "empirical_cvar", "fixed_plan", "payment_plan", "scenario_links",
            "two_way_agreement"]

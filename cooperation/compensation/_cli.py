@@ -1,7 +1,8 @@
 """The ``cooperation compensate`` and ``cooperation fund`` subcommands (called from cli.py).
 
 Readable tables on the terminal; ``--out`` writes JSON (everything) or CSV (the
-per-jurisdiction table) atomically. Bad input raises :class:`InputError`,
+per-jurisdiction table; with ``--plan`` the payment plan's edge table:
+payer, payee, amount, unit) atomically. Bad input raises :class:`InputError`,
 which the command line turns into exit status 2 and one line on stderr.
 """
 
@@ -77,7 +78,47 @@ def add_compensate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reference", default=None,
                    help="shapley, nucleolus or prenucleolus (for --objective closest)")
     p.add_argument("--backend", default="pulp", choices=["pulp", "scipy"])
+    p.add_argument("--plan", action="store_true",
+                   help="also find the payment plan: who pays whom along allowed links "
+                        "(min-cost flow); with --out x.csv the CSV is its edge table")
+    p.add_argument("--links", default=None, metavar="CSV",
+                   help="allowed links for --plan: CSV with payer, payee[, cost, cap] "
+                        "(default: read from the scenario's hazards by --rule)")
+    p.add_argument("--rule", default="beneficiary",
+                   choices=["beneficiary", "origin", "both", "complete"],
+                   help="default links for --plan: beneficiary pays the source (default), "
+                        "origin pays the exposed, both, or complete")
+    p.add_argument("--max-per-link", default=None,
+                   help="cap on every link between jurisdictions for --plan")
     p.add_argument("--out", help="write results: .json (everything) or .csv (table)")
+
+
+def _plan_section(args, scenario, res, data: dict, out):
+    """The payment plan of ``--plan``: printed, added to the JSON; returns the plan."""
+    from .plan import payment_plan
+
+    print("", file=out)
+    if not res.success:
+        print("Payment plan: none (the design found no transfers)", file=out)
+        return None
+    cap = None if args.max_per_link is None else _number(args.max_per_link, "--max-per-link")
+    plan = payment_plan(res, links=args.links, rule=args.rule, max_per_link=cap,
+                        scenario=scenario, backend=args.backend)
+    print(f"Payment plan: {plan.message}", file=out)
+    print(f"  links: {'table ' + str(args.links) if args.links else 'rule ' + plan.rule}; "
+          f"the subsidy enters from the node {plan.higher_level!r}", file=out)
+    for note in plan.notes:
+        print(f"Note: {note}", file=out)
+    if len(plan.edges):
+        print("Payments (payer -> payee):", file=out)
+        _table(plan.edges.head(50), out)
+        if len(plan.edges) > 50:
+            print(f"... {len(plan.edges) - 50} more rows", file=out)
+    if not plan.success and len(plan.groups):
+        print("Cut off (need more than the allowed links can bring):", file=out)
+        _table(plan.groups, out)
+    data["payment_plan"] = plan.to_dict()
+    return plan
 
 
 def cmd_compensate(args, out) -> int:
@@ -159,9 +200,17 @@ def cmd_compensate(args, out) -> int:
                 "upstream": agr.upstream, "downstream": agr.downstream,
                 "intervals": agr.intervals, "stakes": agr.stakes.reset_index(),
                 "note": agr.note}
+    plan = _plan_section(args, scenario, res, data, out) if args.plan else None
     if args.out:
-        _write(args.out, ext, data, frame, out)
-    return 0 if res.success else 1
+        if plan is not None and ext == ".csv":
+            from .._io import atomic_write
+
+            edges = plan.edges
+            atomic_write(args.out, lambda tmp: edges.to_csv(tmp, index=False, encoding="utf-8"))
+            print(f"\nwrote {args.out}", file=out)
+        else:
+            _write(args.out, ext, data, frame, out)
+    return 0 if res.success and (plan is None or plan.success) else 1
 
 
 # ----------------------------------------------------------------------------- fund
