@@ -3,8 +3,8 @@
 Run:  python benchmarks/bench_payment_plan.py [--n 3000] [--links 10] [--repeat 3]
 
 ``n`` jurisdictions (China has about 2,800 county-level divisions), each with
-up to ``links`` allowed links to others (about ``n * links`` flow variables:
-30,000 by default), costs between 1 and 3 per unit (distances), a fifth of
+``links`` allowed links to others (``n * links`` flow variables: 30,000 by
+default), costs between 1 and 3 per unit (distances), a fifth of
 the links capped; the net transfers come from a random feasible flow plus a
 subsidy from the higher level (which may pay anyone: ``n`` more variables),
 so a plan exists.
@@ -39,7 +39,7 @@ def county_network(n: int, links: int, seed: int = 0):
     names = [f"county{i:04d}" for i in range(n)]
     src, dst = [], []
     for i in range(n):
-        k = int(rng.integers(links // 2, links + 1))
+        k = links
         others = rng.choice(n - 1, size=k, replace=False)
         others = np.where(others >= i, others + 1, others)
         src += [i] * k

@@ -273,7 +273,11 @@ def _solve_pulp(lp: LinearProgram, objectives: list[Objective], tol: float,
     # PuLP >= 3.3 attaches variables to the model (LpVariable(...) is deprecated there)
     new_var = getattr(prob, "add_variable", None) or (
         lambda name, lowBound=None, upBound=None: pulp.LpVariable(name, lowBound, upBound))
-    xs = [new_var(f"x{j}", lowBound=None if lb[j] == -INF else float(lb[j]),
+    # zero-padded names: PuLP hands the columns to the solver sorted by name, so that
+    # "x10" would come before "x2"; the padded order is the model's own column order
+    # (HiGHS was 10x slower on a 30,000-column flow LP in the name-sorted order)
+    width = len(str(max(lp.n_cols - 1, 0)))
+    xs = [new_var(f"x{j:0{width}d}", lowBound=None if lb[j] == -INF else float(lb[j]),
                   upBound=None if ub[j] == INF else float(ub[j]))
           for j in range(lp.n_cols)]
     A = lp.A

@@ -23,7 +23,10 @@ Each unit of money sent along link ``(i, j)`` costs ``c_ij``: 1 per link
 or a transaction cost of that bilateral channel). The plan minimises
 ``sum c_ij f_ij``, lexicographically followed (only when the costs are not all
 equal) by the money routed ``sum f_ij``, so among equally cheap plans the one
-with fewer hops per unit of money wins.
+with fewer hops per unit of money wins. The second stage is solved on the
+optimal face of the first, described exactly by fixing links through
+complementary slackness (reduced cost > 0: no flow; < 0: at cap), which
+keeps the model sparse at county scale.
 
 * *Short*: money relayed through ``k`` links costs ``k`` times as much as a
   direct payment, so a direct link is always preferred to a relay of equal
@@ -650,7 +653,7 @@ def _preview(names, limit: int = 6) -> str:
 
 # ====================================================================== the LP
 def _flow_lp(n_nodes: int, src, dst, cap, b, *, elastic: np.ndarray | None = None,
-             groups=()):
+             groups=(), lower=0.0):
     """Balance rows ``in - out (+ u - v) = b`` over link columns (and elastic columns).
 
     Elastic: ``u_k`` (balance missed by a receiver, ``b_k > 0``) or ``v_k`` (by a payer,
@@ -658,7 +661,7 @@ def _flow_lp(n_nodes: int, src, dst, cap, b, *, elastic: np.ndarray | None = Non
     ``z_C`` with ``u_k <= z_C b_k`` (the largest share of a need missed in the group)."""
     lp = LinearProgram()
     m = len(src)
-    f = lp.add_vars([f"f{k}" for k in range(m)], 0.0, cap)
+    f = lp.add_vars([f"f{k}" for k in range(m)], lower, cap)
     rows = np.concatenate([dst, src])
     cols = np.concatenate([f, f])
     vals = np.concatenate([np.ones(m), -np.ones(m)])
@@ -707,6 +710,52 @@ def _objectives(ncol: int, f, c: np.ndarray, slack=None) -> list:
     return objs
 
 
+def _on_optimal_face(n_nodes, src, dst, cap, b, c, sol, f, tie: bool, w, backend, tol,
+                     time_limit):
+    """The second stage (fewest hops: least money routed) and the uniqueness probes,
+    solved on the optimal face of the cost stage, described by bounds, not by a dense
+    ``c f <= z`` row.
+
+    With node potentials ``y`` (the duals of the balance rows), the reduced cost of link
+    ``e = (i, j)`` is ``d_e = c_e - (y_j - y_i)``. By complementary slackness a feasible
+    flow is optimal iff ``f_e = 0`` wherever ``d_e > 0`` and ``f_e = cap_e`` wherever
+    ``d_e < 0``, so the optimal face is the flow polytope with those links fixed (Ahuja,
+    Magnanti and Orlin 1993, thm 9.8). Reduced costs within ``1e-9 max(1, max c)`` of 0
+    are treated as 0. Returns the flows of the second stage (None: keep the first
+    stage's), the probe values ``[min w f, min -w f]`` over the face (or None), and the
+    build and solve seconds.
+    """
+    y = sol.duals
+    x1 = sol.x[f]
+    if y is None:
+        return None, None, 0.0, 0.0
+    d = c - (y[dst] - y[src])
+    eps = 1e-9 * max(1.0, float(np.abs(c).max(initial=0.0)))
+    lo = np.zeros(len(c))
+    hi = np.array(cap, dtype=float)
+    hi[d > eps] = 0.0
+    at_cap = (d < -eps) & np.isfinite(cap)
+    lo[at_cap] = cap[at_cap]
+    lp, f2, _ = _flow_lp(n_nodes, src, dst, hi, b, lower=lo)
+    ones = np.zeros(lp.n_cols)
+    ones[f2] = 1.0 if tie else 0.0
+    probes = []
+    if w is not None:
+        pv = np.zeros(lp.n_cols)
+        pv[f2] = w
+        probes = [pv, -pv]
+    s2 = solve_lp(lp, [Objective(ones, 1, "money_routed")], backend=backend, tol=tol,
+                  time_limit=time_limit, probes=probes)
+    if s2.status != STATUS_OPTIMAL:
+        return None, None, s2.build_time, s2.solve_time
+    x2 = s2.x[f2]
+    z1 = float(c @ x1)
+    if float(c @ x2) > z1 + 1e-9 * max(1.0, abs(z1)):   # the face was not kept: stage 1
+        return None, None, s2.build_time, s2.solve_time
+    return (x2 if tie else None), (s2.probe_values if w is not None else None), \
+        s2.build_time, s2.solve_time
+
+
 def _elastic(n_nodes, src, dst, cap, b, c, backend, tol, time_limit, groups=()):
     lp, f, slack = _flow_lp(n_nodes, src, dst, cap, b, elastic=np.abs(b) > 0, groups=groups)
     sol = solve_lp(lp, _objectives(lp.n_cols, f, c, slack), backend=backend, tol=tol,
@@ -726,17 +775,25 @@ def _solve_plan(nodes, players, higher_level, b, src, dst, c, cap, full, unit, h
     sol = None
     build = solve = 0.0
     feasible_try = not isolated.any()
+    probe_values = None
     if feasible_try:
         lp, f, _ = _flow_lp(n_nodes, src, dst, cap, b)
-        objs = _objectives(lp.n_cols, f, c)
-        probes = []
-        if want_unique and m:
-            pv = np.zeros(lp.n_cols)
-            pv[f] = w
-            probes = [pv, -pv]
-        sol = solve_lp(lp, objs, backend=backend, tol=tol, time_limit=time_limit, probes=probes)
+        cc = np.zeros(lp.n_cols)
+        cc[f] = c
+        sol = solve_lp(lp, [Objective(cc, 1, "cost")], backend=backend, tol=tol,
+                       time_limit=time_limit)
         build += sol.build_time
         solve += sol.solve_time
+        tie = len(c) > 0 and not np.all(c == c[0])
+        if sol.status == STATUS_OPTIMAL and m and (tie or want_unique):
+            x2, pv2, b2, s2 = _on_optimal_face(n_nodes, src, dst, cap, b, c, sol, f, tie,
+                                               w if want_unique else None, backend, tol,
+                                               time_limit)
+            build += b2
+            solve += s2
+            if x2 is not None:
+                sol.x[f] = x2
+            probe_values = pv2
     infeasible = (not feasible_try) or sol.status == STATUS_INFEASIBLE
     if infeasible:
         sol_e, f, slack = _elastic(n_nodes, src, dst, cap, b, c, backend, tol, time_limit)
@@ -802,7 +859,7 @@ def _solve_plan(nodes, players, higher_level, b, src, dst, c, cap, full, unit, h
         uniq = True
     elif status == STATUS_OPTIMAL and want_unique:
         # a face of positive dimension gives min != max of w . f almost surely
-        vals = np.asarray(sol.probe_values, dtype=float)
+        vals = np.asarray(probe_values if probe_values is not None else [], dtype=float)
         if vals.size == 2 and not np.isnan(vals).any():
             uniq = bool(-vals[1] - vals[0] <= 1e-6 * scale * w.sum())
     g = -b[-1]
