@@ -19,18 +19,20 @@ from .style import PALETTE, style, subplots
 __all__ = ["plot_payment_plan", "plan_layout"]
 
 
-def plan_layout(plan) -> dict:
+def plan_layout(plan, names=None) -> dict:
     """Node positions ``name -> (x, y)``: x = 0 payers and the higher level, 0.5 relays,
-    1 receivers; y from the top in the plan's order, each column spread over [0, 1]."""
+    1 receivers; y from the top in the plan's order, each column spread over [0, 1].
+    ``names``: lay out only these nodes (default: all)."""
     totals = plan.totals
     hl = plan.higher_level
+    keep = None if names is None else set(names)
     cols: dict[float, list[str]] = {0.0: [], 0.5: [], 1.0: []}
     for name, row in totals.iterrows():
-        if name == hl:
+        if name == hl or (keep is not None and name not in keep):
             continue
         t = row["transfer"]
         cols[0.0 if t < 0 else 1.0 if t > 0 else 0.5].append(name)
-    if plan.subsidy > 0 or (plan.edges["payer"] == hl).any():
+    if (plan.subsidy > 0 or (plan.edges["payer"] == hl).any()) and (keep is None or hl in keep):
         cols[0.0].insert(0, hl)
     pos = {}
     for x, names in cols.items():
@@ -50,7 +52,8 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
     ax : matplotlib Axes, optional
     max_edges : int
         Draw at most this many payments (the largest); the title says how many
-        were left out.
+        were left out. A plan of more than 60 nodes shows only the nodes of the
+        payments drawn and those cut off.
     show_links : bool
         Draw allowed links that carry nothing as thin dashed lines (when there
         are at most 100 of them).
@@ -82,9 +85,13 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
         raise InputError("must be an integer >= 1", field="max_edges", value=max_edges)
     from matplotlib.patches import FancyArrowPatch
 
-    pos = plan_layout(plan)
     edges = plan.edges.sort_values("amount", ascending=False, kind="stable")
     shown = edges.head(max_edges)
+    # a large plan: only the jurisdictions of the payments shown (and those cut off)
+    names = None
+    if len(plan.totals) > 60:
+        names = set(shown["payer"]) | set(shown["payee"]) | set(plan.cut_off.index)
+    pos = plan_layout(plan, names)
     big = float(shown["amount"].max()) if len(shown) else 1.0
     unit = plan.unit
     with style():

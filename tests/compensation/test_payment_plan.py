@@ -69,16 +69,20 @@ def test_chain_unique_cheapest_plan():
 
 
 def test_chain_direct_payment_beats_relay_and_subsidy_enters_from_the_higher_level():
-    """t = (Up +4, Mid +1, Down -4), subsidy 1. Down must send 4; Up needs 3 of it plus
-    the subsidy... The higher level may pay anyone (1 per unit), so the cheapest plans
-    cost 5 = 4 (Down's money, one hop each) + 1 (the subsidy, one hop). Relaying Down's
-    money through Mid would cost 2 per unit; the plans of cost 5 are: Down->Up a,
-    Down->Mid 4-a, G->Up 4-a, G->Mid a-3 ... with a in [3, 4]: not unique, and said so."""
+    """t = (Up +4, Mid +1, Down -4), subsidy 1; the higher level may pay anyone at 1 per
+    unit. Every plan costs at least 5 (the 4 Down owes and the subsidy 1, one hop each),
+    with equality iff no money is relayed: Down->Up a, Down->Mid 4 - a, G->Up 4 - a,
+    G->Mid a - 3, for any a in [3, 4]. Not unique, and said so. Relaying Down's money
+    through Mid costs 2 per unit: never in a cheapest plan."""
     plan = co.payment_plan(pd.Series({"Up": 4.0, "Mid": 1.0, "Down": -4.0}), scenario=chain(),
                            subsidy=1.0)
     assert plan.success and plan.cost == pytest.approx(5.0)
     assert plan.subsidy == 1.0 and plan.unique is False
     assert "not unique" in plan.message
+    e = edge_dict(plan)
+    a = e.get(("Down", "Up"), 0.0)
+    assert 3.0 - 1e-9 <= a <= 4.0 + 1e-9 and ("Mid", "Up") not in e
+    assert e.get(("Down", "Mid"), 0.0) == pytest.approx(4.0 - a)
     paid = plan.totals.loc[plan.higher_level, "paid"]
     assert paid == pytest.approx(1.0)
     assert not any(plan.edges["payee"] == plan.higher_level)
@@ -221,6 +225,68 @@ def test_conservation_allowed_links_caps_and_optimality(inst):
     if np.isinf(links["cap"]).all():
         assert plan.forest
         assert plan.n_links <= len(t) + (g > 0) - 1
+
+
+def _oracle_max_flow(t: pd.Series, links: pd.DataFrame) -> float:
+    """Most money the links can move from payers to receivers (linprog, written out)."""
+    from scipy.optimize import linprog
+
+    names = list(t.index)
+    k = {p: i for i, p in enumerate(names)}
+    arcs = [(k[a], k[b], u) for a, b, u in links[["payer", "payee", "cap"]]
+            .itertuples(index=False)]
+    n, m = len(names), len(arcs)
+    # variables: link flows, then what each payer sends (<= -t) and each receiver gets (<= t)
+    A = np.zeros((n, m + n))
+    for e, (a, b, _) in enumerate(arcs):
+        A[b, e] += 1.0
+        A[a, e] -= 1.0
+    tv = t.to_numpy()
+    for i in range(n):
+        A[i, m + i] = 1.0 if tv[i] < 0 else -1.0      # supply in, demand out
+    bounds = [(0, None if np.isinf(u) else u) for _, _, u in arcs] + \
+        [(0, abs(x)) for x in tv]
+    cobj = np.zeros(m + n)
+    cobj[m:][tv > 0] = -1.0
+    res = linprog(cobj, A_eq=A, b_eq=np.zeros(n), bounds=bounds, method="highs")
+    assert res.status == 0
+    return -float(res.fun)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 7), st.integers(0, 2**32 - 1), st.floats(0.1, 0.6))
+def test_infeasible_diagnosis_matches_the_maximum_flow(n, seed, density):
+    """Random links and balanced transfers that the links may not carry: the deficit is
+    the total need minus the maximum flow (independent LP), and the cut-off amounts, the
+    groups' shortfalls and the unpaid amounts each add up to it; the partial plan meets
+    every balance less its shortfall."""
+    rng = np.random.default_rng(seed)
+    names = [f"J{i}" for i in range(n)]
+    t = np.round(rng.normal(size=n), 3)
+    t[-1] -= t.sum()
+    pairs = [(a, b) for a in names for b in names if a != b and rng.random() < density]
+    cap = np.where(rng.random(len(pairs)) < 0.5, np.round(rng.uniform(0, 1, len(pairs)), 3),
+                   np.inf)
+    links = pd.DataFrame({"payer": [a for a, _ in pairs], "payee": [b for _, b in pairs],
+                          "cap": cap}, columns=["payer", "payee", "cap"])
+    ts = pd.Series(t, index=names)
+    plan = co.payment_plan(ts, links=links, unique=False)
+    need = float(t[t > 0].sum())
+    short = need - _oracle_max_flow(ts, links)
+    if plan.success:
+        assert short <= 1e-7
+        return
+    assert plan.deficit == pytest.approx(short, abs=1e-7)
+    assert plan.cut_off.sum() == pytest.approx(short, abs=1e-7)
+    assert plan.unpaid.sum() == pytest.approx(short, abs=1e-7)
+    assert plan.groups["short"].sum() == pytest.approx(short, abs=1e-7)
+    tot = plan.totals.drop(plan.higher_level)
+    np.testing.assert_allclose(tot["net"], tot["transfer"] - np.sign(tot["transfer"])
+                               * tot["shortfall"], atol=1e-9)
+    in_groups = {m for ms in plan.groups["members"] for m in ms}
+    assert set(plan.cut_off.index) <= in_groups         # shortfalls only behind the cut
+    for r in plan.groups.itertuples():
+        assert r.can_receive == pytest.approx(r.need - r.short)
 
 
 def test_money_moved_no_more_than_needed_without_costs_or_caps():
