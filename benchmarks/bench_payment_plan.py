@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import timeit
 
 import numpy as np
 import pandas as pd
@@ -59,12 +60,8 @@ def county_network(n: int, links: int, seed: int = 0):
 
 
 def best_of(repeat, func):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - t0)
-    return out, best
+    """The result of ``func()`` and its best wall time over ``repeat`` runs."""
+    return func(), min(timeit.repeat(func, number=1, repeat=repeat))
 
 
 def networkx_time(t: pd.Series, table: pd.DataFrame, g: float):
