@@ -4,7 +4,7 @@ Scenario -> game -> equilibria / coalition values -> compensation ->
 repeated play -> report. See README.md and ../shared/design/API.md.
 """
 
-from . import errors
+from . import errors, repeated, sweeps
 from .coalitions import (
     TUGame,
     WeightedVotingGame,
@@ -46,8 +46,6 @@ from .equilibria import (
 )
 from .games import NormalFormGame
 from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
-from . import sweeps
-from . import repeated
 from .sweeps import sweep
 
 __version__ = "0.1.0"

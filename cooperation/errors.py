@@ -11,6 +11,7 @@ written against the standard exceptions keeps working.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 __all__ = [
@@ -24,8 +25,17 @@ __all__ = [
 
 
 def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters.
+
+    Strings and paths keep their end (a file's name is at the end of its path);
+    other values keep their start.
+    """
     text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    if len(text) <= limit:
+        return text
+    if isinstance(value, (str, PurePath)):
+        return "..." + text[-(limit - 3):]
+    return text[: limit - 3] + "..."
 
 
 def format_problem(field: str | None, value: Any, rule: str, source: str | None = None,

@@ -2,13 +2,17 @@
 
 One figure style (:data:`STYLE`, :func:`style`, :func:`use_style`), and plots
 that read result tables and return ``(fig, ax)``: :func:`phase_diagram` and
-:func:`threshold_curve` for sweep tables. The report layer never computes
+:func:`threshold_curve` for sweep tables; :func:`plot_cooperation` and
+:func:`plot_modes` for repeated-play results; :func:`plot_payment_plan`
+for payment plans. The report layer never computes
 equilibria itself; it draws what the analysis returned.
 
 Importing this module imports matplotlib (``cooperation`` itself does not).
 """
 
+from .payment_plan import plan_layout, plot_payment_plan
 from .phase import phase_diagram, phase_grid, threshold_curve
+from .repeated import plot_cooperation, plot_modes
 from .style import (
     DIVERGING,
     PALETTE,
@@ -21,6 +25,7 @@ from .style import (
 )
 
 __all__ = [
-    "DIVERGING", "PALETTE", "SEQUENTIAL", "STYLE", "phase_diagram", "phase_grid", "style",
+    "DIVERGING", "PALETTE", "SEQUENTIAL", "STYLE", "phase_diagram", "phase_grid",
+    "plan_layout", "plot_cooperation", "plot_modes", "plot_payment_plan", "style",
     "subplots", "threshold_curve", "use_style", "write_mplstyle",
 ]

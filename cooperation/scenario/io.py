@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
-from .model import ActionLevel, Hazard, Jurisdiction, Scenario
+from .model import Hazard, Jurisdiction, Scenario
 
 __all__ = ["load_scenario"]
 

@@ -7,9 +7,11 @@ from hypothesis.extra.numpy import arrays
 
 import cooperation as co
 
+SMALL_INTS = st.integers(-5, 5)
+
 
 @st.composite
-def bimatrix_games(draw, max_size=4, values=st.integers(-5, 5)):
+def bimatrix_games(draw, max_size=4, values=SMALL_INTS):
     m = draw(st.integers(1, max_size))
     n = draw(st.integers(1, max_size))
     A = draw(arrays(np.int64, (m, n), elements=values))
