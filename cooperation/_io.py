@@ -18,8 +18,19 @@ import numpy as np
 __all__ = ["atomic_write", "atomic_write_text", "atomic_write_json", "to_jsonable"]
 
 
+def _default_mode() -> int:
+    """The mode ``open(path, "w")`` would give a new file: 0o666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write(path: str | os.PathLike, writer: Callable[[str], None]) -> Path:
-    """Call ``writer(tmp_path)`` then rename ``tmp_path`` onto ``path`` atomically."""
+    """Call ``writer(tmp_path)`` then rename ``tmp_path`` onto ``path`` atomically.
+
+    The file ends up with the permissions a plain ``open(path, "w")`` gives
+    (those of the file it replaces, if any), not ``mkstemp``'s private 0o600.
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
@@ -27,6 +38,11 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[str], None]) -> Path
     os.close(fd)
     try:
         writer(tmp)
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mode = _default_mode()
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         try:
