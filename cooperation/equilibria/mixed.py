@@ -2,9 +2,11 @@
 
 Pipeline
 --------
-1. Shift each payoff matrix to be positive (``M - min M + 1``): equilibria are
-   unchanged, and nashpy's polytope methods need positive payoffs (an all-zero
-   game otherwise crashes ``vertex_enumeration``).
+1. Map each payoff matrix into [1, 2] (``1 + (M - min M) / range M``; a
+   constant matrix becomes all ones): equilibria are unchanged, nashpy's
+   polytope methods need positive payoffs (an all-zero game otherwise crashes
+   ``vertex_enumeration``), and Lemke-Howson's integer pivoting stays well
+   scaled.
 2. Run the chosen nashpy method. The default, ``vertex_enumeration``, was
    chosen by measurement (``benchmarks/bench_equilibria.py``): on random
    integer games nashpy 0.0.43's ``support_enumeration`` misses equilibria of
@@ -144,6 +146,33 @@ def _clean(v: np.ndarray) -> np.ndarray:
     return v / v.sum()
 
 
+class _PivotLimit(RuntimeError):
+    """Lemke-Howson did not reach a fully labelled pair within its pivot budget."""
+
+
+def _lemke_howson(A, B, dropped: int, max_pivots: int):
+    """nashpy's Lemke-Howson path (its tableaux and pivoting rule), with a pivot budget.
+
+    nashpy's ``Game.lemke_howson`` loops until the pair is fully labelled; in
+    floating point a near-degenerate tableau can make that loop cycle. Same
+    steps as Algorithm 3.6 of Nisan et al. (2007), stopped after
+    ``max_pivots`` pivots with :class:`_PivotLimit`.
+    """
+    from itertools import cycle
+
+    from nashpy.linalg import create_col_tableau, create_row_tableau
+
+    col, row = create_col_tableau(A, True), create_row_tableau(B, True)
+    order = cycle((row, col) if dropped in row.non_basic_variables else (col, row))
+    label = dropped
+    for _ in range(max_pivots):
+        label = next(order).pivot_and_drop_label(label)
+        if col.non_basic_variables | row.non_basic_variables == col.labels:
+            return (row.to_strategy(col.non_basic_variables),
+                    col.to_strategy(row.non_basic_variables))
+    raise _PivotLimit(f"no equilibrium after {max_pivots} pivots (dropped label {dropped})")
+
+
 def _run_nashpy(A, B, method):
     import nashpy
 
@@ -156,7 +185,16 @@ def _run_nashpy(A, B, method):
             return list(game.support_enumeration())
         if method == "lemke_howson":
             m, n = A.shape
-            return [game.lemke_howson(initial_dropped_label=k) for k in range(m + n)]
+            budget = 50 * (m + n) ** 2      # far beyond any path seen on games of this size
+            found, stuck = [], None
+            for k in range(m + n):          # labels whose path cycles are skipped
+                try:
+                    found.append(_lemke_howson(A, B, k, budget))
+                except _PivotLimit as exc:
+                    stuck = exc
+            if not found and stuck is not None:
+                raise stuck
+            return found
     raise AssertionError(method)
 
 
@@ -201,8 +239,11 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
     m, n = A0.shape
     scale = max(1.0, float(np.ptp(A0)), float(np.ptp(B0)))
     rtol = tol * scale
-    A = A0 - A0.min() + 1.0
-    B = B0 - B0.min() + 1.0
+    # a positive affine map per player keeps the equilibria and keeps nashpy's
+    # polytopes bounded and its integer pivoting well scaled (raw payoffs of
+    # order 1e6 make Lemke-Howson's tableau entries explode and cycle)
+    A = 1.0 + (A0 - A0.min()) / max(float(np.ptp(A0)), 1e-300)
+    B = 1.0 + (B0 - B0.min()) / max(float(np.ptp(B0)), 1e-300)
     notes: list[str] = []
 
     candidates = []
@@ -283,16 +324,28 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
     cross = "not run"
     if certify and complete and not degenerate and min(m, n) > 1 and method != "lemke_howson":
         try:
-            lh = _run_nashpy(A, B, "lemke_howson")
-            ok = all(any(np.allclose(_clean(np.asarray(x, float)), u, atol=1e-6)
-                         and np.allclose(_clean(np.asarray(y, float)), v, atol=1e-6)
-                         for u, v in verified) for x, y in lh
-                     if np.all(np.isfinite(x)) and np.all(np.isfinite(y)))
-            cross = "lemke_howson agrees" if ok else "lemke_howson found an equilibrium outside"
-            if not ok:
+            lh = [(_clean(np.asarray(x, float)), _clean(np.asarray(y, float)))
+                  for x, y in _run_nashpy(A, B, "lemke_howson")
+                  if np.all(np.isfinite(x)) and np.all(np.isfinite(y)) and np.sum(x) > 0
+                  and np.sum(y) > 0]
+            # nashpy 0.0.43's Lemke-Howson can return a pair that is no equilibrium
+            # (seen on non-square games: the column strategy shifted by one action);
+            # only a verified equilibrium outside the set counts against completeness
+            lh_ok = [(x, y) for x, y in lh if _regret(A0, B0, x, y) <= 1e-6 * scale]
+            bad = len(lh) - len(lh_ok)
+            outside = [(x, y) for x, y in lh_ok
+                       if not any(np.allclose(x, u, atol=1e-6) and np.allclose(y, v, atol=1e-6)
+                                  for u, v in verified)]
+            cross = "lemke_howson agrees" if not outside else \
+                "lemke_howson found an equilibrium outside"
+            if bad:
+                cross += f" ({bad} of its {len(lh)} answers were not equilibria and were ignored)"
+            if outside:
                 complete = False
                 notes.append("Lemke-Howson returned an equilibrium not in the set: "
                              "completeness withdrawn")
+        except _PivotLimit as exc:
+            cross = f"lemke_howson did not finish: {exc}"
         except Exception as exc:
             cross = f"lemke_howson failed ({type(exc).__name__})"
     if not degenerate and complete and len(verified) % 2 == 0:

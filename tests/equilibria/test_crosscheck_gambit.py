@@ -35,7 +35,7 @@ def _random_games(count=60, seed=20261123):
     games = []
     for k in range(count):
         m, n = rng.integers(2, 7, size=2)
-        hi = 3 if k % 3 == 0 else 9           # a third with few values: mostly degenerate
+        hi = 3 if k % 3 == 0 else 10**6       # a third with few values: mostly degenerate
         A = rng.integers(0, hi, size=(m, n))
         B = rng.integers(0, hi, size=(m, n))
         games.append((A, B))
@@ -71,3 +71,18 @@ def test_pure_equilibria_equal_gambit_enumpure(seed):
         tuple(next(j for j, (_, p) in enumerate(eq[pl]) if p == 1) for pl in g.players)
         for eq in res.equilibria)
     assert co.pure_equilibria(co.NormalFormGame.from_arrays(U)).profiles == theirs
+
+
+def test_wrong_lemke_howson_answers_do_not_withdraw_completeness():
+    # nashpy 0.0.43's Lemke-Howson returns a non-equilibrium on this 5x4 game (its
+    # column strategy is shifted by one action); gambit confirms our one equilibrium
+    A, B = GAMES[5]
+    import nashpy
+
+    x, y = nashpy.Game(A, B).lemke_howson(0)
+    gain = max((A @ y).max() - x @ A @ y, (x @ B).max() - x @ B @ y)
+    if gain < 1.0:
+        pytest.skip("nashpy's Lemke-Howson is right on this game now")
+    res = co.mixed_equilibria(co.NormalFormGame.from_bimatrix(A, B))
+    assert "not equilibria and were ignored" in res.cross_check
+    assert res.complete and _ours(res) == _gambit_mixed(A, B)
