@@ -19,6 +19,10 @@ from .design import FAMILIES, OBJECTIVES
 
 __all__ = ["add_compensate_arguments", "add_fund_arguments", "cmd_compensate", "cmd_fund"]
 
+# money in CSV tables: 12 significant digits (LP round-off such as 1.3567999999999998
+# is not money; JSON output keeps every digit)
+CSV_FLOAT = "%.12g"
+
 
 def _table(df: pd.DataFrame, out) -> None:
     with pd.option_context("display.width", 140, "display.max_columns", 30,
@@ -43,7 +47,8 @@ def _write(path: str, ext: str, data: dict, frame: pd.DataFrame, out) -> None:
     if ext == ".json":
         atomic_write_json(path, data)
     else:
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, encoding="utf-8"))
+        atomic_write(path, lambda tmp: frame.to_csv(tmp, encoding="utf-8",
+                                                float_format=CSV_FLOAT))
     print(f"\nwrote {path}", file=out)
 
 
@@ -206,7 +211,8 @@ def cmd_compensate(args, out) -> int:
             from .._io import atomic_write
 
             edges = plan.edges
-            atomic_write(args.out, lambda tmp: edges.to_csv(tmp, index=False, encoding="utf-8"))
+            atomic_write(args.out, lambda tmp: edges.to_csv(
+                tmp, index=False, encoding="utf-8", float_format=CSV_FLOAT))
             print(f"\nwrote {args.out}", file=out)
         else:
             _write(args.out, ext, data, frame, out)
