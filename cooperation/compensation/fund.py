@@ -35,9 +35,11 @@ members' total at the mean payout: without a reserve the higher level's
 co-funding carries the tail (the risk loading). And with the fund sustained
 (inflow >= mean payout) and nobody losing in expectation, members without
 co-funding pay exactly their expected payouts (actuarially fair), so the
-key is met by adjusting the payout shares; co-funding above the least is what
-lets contributions follow a key such as ability to pay. Years with identical losses (e.g. all the quiet years) are
-merged into one weighted scenario, which keeps the LP small.
+key is met by adjusting the payout shares. A fixed co-funding above the least
+lowers what members must pay in; once it covers the fund on its own, stages
+(2) and (3) set every contribution to zero, whatever the key (zero is
+"closest to the key" too). Years with identical losses (e.g. all the quiet
+years) are merged into one weighted scenario, which keeps the LP small.
 
 The fund's adequacy is then checked out of sample: a second simulation with a
 different seed (by default a child of ``seed``) estimates the shortfall
