@@ -16,22 +16,17 @@ coalitions by positive duals; it is run up to n = 15.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import scipy.sparse as sp
+from _timing import best_of
 from scipy.optimize import linprog
 
 import cooperation as co
 
 
 def timed(f, *a, repeat=3, **k):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = f(*a, **k)
-        best = min(best, time.perf_counter() - t)
-    return best, out
+    return best_of(lambda: f(*a, **k), repeat)
 
 
 def random_game(n, seed=0):

@@ -34,17 +34,9 @@ import time
 
 import nashpy
 import numpy as np
+from _timing import best_of
 
 import cooperation as co
-
-
-def best_of(f, repeat):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = f()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def river_scenario(n: int) -> co.Scenario:

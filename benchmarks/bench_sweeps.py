@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 import cooperation as co
 from cooperation.sweeps import DaskExecutor, ProcessExecutor
@@ -75,15 +76,6 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cells", type=int, default=240)
@@ -98,15 +90,15 @@ def main() -> None:
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work slows the "
           f"parallel runs)")
 
-    t_serial, serial = _best(lambda: co.sweep(noisy_grim_cell, grid, seed=0,
-                                              executor="serial", progress=False),
-                             args.repeat)
+    t_serial, serial = best_of(lambda: co.sweep(noisy_grim_cell, grid, seed=0,
+                                                executor="serial", progress=False),
+                               args.repeat)
     print(f"serial                         {t_serial:7.2f} s   ({1e3 * t_serial / n:.1f} ms/cell)")
 
     # cold: a fresh pool per sweep, as a plain co.sweep(...) call does
-    t_proc, proc = _best(lambda: co.sweep(noisy_grim_cell, grid, seed=0, progress=False,
-                                          executor=ProcessExecutor(workers=workers)),
-                         args.repeat)
+    t_proc, proc = best_of(lambda: co.sweep(noisy_grim_cell, grid, seed=0, progress=False,
+                                            executor=ProcessExecutor(workers=workers)),
+                           args.repeat)
     pd.testing.assert_frame_equal(proc, serial)
     print(f"processes (new pool each run)  {t_proc:7.2f} s   speed-up vs serial "
           f"{t_serial / t_proc:5.2f}x  (target >= 1.7x)")
@@ -114,8 +106,8 @@ def main() -> None:
     with ProcessExecutor(workers=workers) as ex:
         co.sweep(noisy_grim_cell, {"delta": [0.5], "noise": [0.0]}, executor=ex,
                  progress=False)                                    # warm the pool
-        t_warm, warm = _best(lambda: co.sweep(noisy_grim_cell, grid, seed=0, executor=ex,
-                                              progress=False), args.repeat)
+        t_warm, warm = best_of(lambda: co.sweep(noisy_grim_cell, grid, seed=0, executor=ex,
+                                                progress=False), args.repeat)
     pd.testing.assert_frame_equal(warm, serial)
     print(f"processes (warm pool)          {t_warm:7.2f} s   speed-up vs serial "
           f"{t_serial / t_warm:5.2f}x")
@@ -129,7 +121,7 @@ def main() -> None:
             return list(pool.map(_cell_from_tuple, tasks, chunksize=chunk))
 
     cpu0, t0 = _children_cpu(), time.perf_counter()
-    t_peer, peer = _best(by_hand, args.repeat)
+    t_peer, peer = best_of(by_hand, args.repeat)
     cores_used = (_children_cpu() - cpu0) / (time.perf_counter() - t0)
     assert [r["mutual_cooperation"] for r in peer] == serial["mutual_cooperation"].tolist()
     print(f"peer: ProcessPoolExecutor.map  {t_peer:7.2f} s   co.sweep / peer "
@@ -149,9 +141,9 @@ def main() -> None:
         t_start = time.perf_counter() - t0
         co.sweep(noisy_grim_cell, {"delta": [0.5], "noise": [0.0]}, executor=client,
                  progress=False)                                    # warm the workers
-        t_dask, dask_df = _best(lambda: co.sweep(noisy_grim_cell, grid, seed=0,
-                                                 executor=DaskExecutor(client),
-                                                 progress=False), args.repeat)
+        t_dask, dask_df = best_of(lambda: co.sweep(noisy_grim_cell, grid, seed=0,
+                                                   executor=DaskExecutor(client),
+                                                   progress=False), args.repeat)
     pd.testing.assert_frame_equal(dask_df, serial)
     print(f"dask LocalCluster ({workers} procs)    {t_dask:7.2f} s   overhead vs processes "
           f"{100 * (t_dask / t_proc - 1):+5.1f} % (cold pool), "
