@@ -257,7 +257,7 @@ _STATUS = {**STATUS_TEXT, -1: "given as data"}
 def _fmt(x: float, unit: str = "") -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
-    return f"{x:.6g} {unit}".strip()
+    return f"{x + 0.0:.6g} {unit}".strip()          # + 0.0: no "-0" for a zero sum
 
 
 # ====================================================================== links
