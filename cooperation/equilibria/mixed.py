@@ -272,7 +272,6 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
         else:
             rejected += 1
     verified = _dedupe(verified, 1e-7)
-    n_nashpy = len(verified)
 
     degenerate = False
     complete = False
@@ -355,6 +354,5 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
 
     verified.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
     max_regret = max((_regret(A0, B0, x, y) for x, y in verified), default=0.0)
-    _ = n_nashpy
     return MixedEquilibria(verified, degenerate, complete, finite, max_regret, subsets,
                            method, missed, rejected, cross, g, notes)
