@@ -1,4 +1,4 @@
-"""The ``cooperation compensate`` and ``cooperation fund`` subcommands (called from cli.py).
+"""``cooperation compensate``: transfers and subsidy that make cooperation worthwhile.
 
 Readable tables on the terminal; ``--out`` writes JSON (everything) or CSV (the
 per-jurisdiction table; with ``--plan`` the payment plan's edge table:
@@ -9,61 +9,21 @@ which the command line turns into exit status 2 and one line on stderr.
 from __future__ import annotations
 
 import argparse
-import math
-from pathlib import Path
 
-import pandas as pd
+from ..compensation.design import FAMILIES, OBJECTIVES
+from ._common import CSV_FLOAT, check_out, number, print_table, write_result
 
-from ..errors import InputError
-from .design import FAMILIES, OBJECTIVES
-
-__all__ = ["add_compensate_arguments", "add_fund_arguments", "cmd_compensate", "cmd_fund"]
-
-# money in CSV tables: 12 significant digits (LP round-off such as 1.3567999999999998
-# is not money; JSON output keeps every digit)
-CSV_FLOAT = "%.12g"
+__all__ = ["register", "add_arguments", "run"]
 
 
-def _table(df: pd.DataFrame, out) -> None:
-    with pd.option_context("display.width", 140, "display.max_columns", 30,
-                           "display.max_rows", 60, "display.float_format",
-                           lambda x: f"{x:.6g}"):
-        print(df.to_string(), file=out)
+def register(sub) -> None:
+    p = sub.add_parser("compensate", help="transfers and subsidy that make cooperation "
+                       "worthwhile for every jurisdiction (exit 1 if infeasible)")
+    add_arguments(p)
+    p.set_defaults(func=run)
 
 
-def _check_out(path: str | None) -> str | None:
-    if path is None:
-        return None
-    ext = Path(path).suffix.lower()
-    if ext not in (".json", ".csv"):
-        raise InputError("output must end in .json (everything) or .csv (the table)",
-                         field="--out", value=path)
-    return ext
-
-
-def _write(path: str, ext: str, data: dict, frame: pd.DataFrame, out) -> None:
-    from .._io import atomic_write, atomic_write_json
-
-    if ext == ".json":
-        atomic_write_json(path, data)
-    else:
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, encoding="utf-8",
-                                                float_format=CSV_FLOAT))
-    print(f"\nwrote {path}", file=out)
-
-
-def _number(text: str, flag: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise InputError("must be a number", field=flag, value=text) from None
-    if not math.isfinite(x):
-        raise InputError("must be a finite number", field=flag, value=text)
-    return x
-
-
-# ----------------------------------------------------------------------------- compensate
-def add_compensate_arguments(p: argparse.ArgumentParser) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--objective", default="min_subsidy", choices=list(OBJECTIVES),
                    help="what to optimise (default: min_subsidy, then money moved)")
@@ -100,13 +60,13 @@ def add_compensate_arguments(p: argparse.ArgumentParser) -> None:
 
 def _plan_section(args, scenario, res, data: dict, out):
     """The payment plan of ``--plan``: printed, added to the JSON; returns the plan."""
-    from .plan import payment_plan
+    from ..compensation.plan import payment_plan
 
     print("", file=out)
     if not res.success:
         print("Payment plan: none (the design found no transfers)", file=out)
         return None
-    cap = None if args.max_per_link is None else _number(args.max_per_link, "--max-per-link")
+    cap = None if args.max_per_link is None else number(args.max_per_link, "--max-per-link")
     plan = payment_plan(res, links=args.links, rule=args.rule, max_per_link=cap,
                         scenario=scenario, backend=args.backend)
     print(f"Payment plan: {plan.message}", file=out)
@@ -116,22 +76,22 @@ def _plan_section(args, scenario, res, data: dict, out):
         print(f"Note: {note}", file=out)
     if len(plan.edges):
         print("Payments (payer -> payee):", file=out)
-        _table(plan.edges.head(50), out)
+        print_table(plan.edges.head(50), out)
         if len(plan.edges) > 50:
             print(f"... {len(plan.edges) - 50} more rows", file=out)
     if not plan.success and len(plan.groups):
         print("Cut off (need more than the allowed links can bring):", file=out)
-        _table(plan.groups, out)
+        print_table(plan.groups, out)
     data["payment_plan"] = plan.to_dict()
     return plan
 
 
-def cmd_compensate(args, out) -> int:
+def run(args, out) -> int:
     from ..scenario import load_scenario
-    from .agreement import two_way_agreement
-    from .design import design_compensation
+    from ..compensation.agreement import two_way_agreement
+    from ..compensation.design import design_compensation
 
-    ext = _check_out(args.out)
+    ext = check_out(args.out)
     scenario = load_scenario(args.scenario)
     cons = None
     if args.constraints is not None:
@@ -140,12 +100,12 @@ def cmd_compensate(args, out) -> int:
     if args.target:
         parts = [t.strip() for t in args.target.split(",")]
         target = parts[0] if len(parts) == 1 else parts
-    max_sub = None if args.max_subsidy is None else _number(args.max_subsidy, "--max-subsidy")
+    max_sub = None if args.max_subsidy is None else number(args.max_subsidy, "--max-subsidy")
     res = design_compensation(
         scenario, target=target, constraints=cons, objective=args.objective,
-        outside_option=args.outside_option, fine=_number(args.fine, "--fine"),
-        max_subsidy=max_sub, capacity_share=_number(args.capacity_share, "--capacity-share"),
-        detection=_number(args.detection, "--detection"), reference=args.reference,
+        outside_option=args.outside_option, fine=number(args.fine, "--fine"),
+        max_subsidy=max_sub, capacity_share=number(args.capacity_share, "--capacity-share"),
+        detection=number(args.detection, "--detection"), reference=args.reference,
         backend=args.backend)
     unit = scenario.unit
     print(f"Scenario: {scenario.name or args.scenario}  (money in {unit})", file=out)
@@ -167,7 +127,7 @@ def cmd_compensate(args, out) -> int:
         print("Per jurisdiction (transfer > 0: receives; < 0: pays; gain over no agreement):",
               file=out)
         frame = res.to_frame()
-        _table(frame.head(50), out)
+        print_table(frame.head(50), out)
         if len(frame) > 50:
             print(f"... {len(frame) - 50} more rows", file=out)
         nz = res.duals[(res.duals != 0) & ~res.duals.index.isin(["budget"])]
@@ -175,13 +135,13 @@ def cmd_compensate(args, out) -> int:
             print("", file=out)
             print(f"Shadow prices (change in {res.objective.replace('_', ' ')} per unit "
                   f"change of the constraint):", file=out)
-            _table(nz.head(20).to_frame(), out)
+            print_table(nz.head(20).to_frame(), out)
     else:
         frame = res.to_frame()
         if res.diagnosis is not None and len(res.diagnosis.shortfalls):
             print("", file=out)
             print("Diagnosis (what must give, relaxing one family at a time):", file=out)
-            _table(res.diagnosis.shortfalls, out)
+            print_table(res.diagnosis.shortfalls, out)
     data = {"scenario": scenario.name, "source": str(args.scenario), **res.to_dict()}
     if scenario.n_players == 2:
         print("", file=out)
@@ -198,7 +158,7 @@ def cmd_compensate(args, out) -> int:
                   f"{agr.downstream} s):", file=out)
             print(f"  bargaining range of the stake s: {rng} {unit}", file=out)
             if len(agr.stakes):
-                _table(agr.stakes[["stake", "in_range", "equilibria", "p_standard_met"]
+                print_table(agr.stakes[["stake", "in_range", "equilibria", "p_standard_met"]
                                   + [c for c in agr.stakes.columns if c.startswith("gain[")]],
                        out)
             data["two_way_agreement"] = {
@@ -215,80 +175,5 @@ def cmd_compensate(args, out) -> int:
                 tmp, index=False, encoding="utf-8", float_format=CSV_FLOAT))
             print(f"\nwrote {args.out}", file=out)
         else:
-            _write(args.out, ext, data, frame, out)
+            write_result(args.out, ext, data, frame, out)
     return 0 if res.success and (plan is None or plan.success) else 1
-
-
-# ----------------------------------------------------------------------------- fund
-def add_fund_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--confidence", default="0.95", help="CVaR level beta (default 0.95)")
-    p.add_argument("--years", default="10000", help="simulated years (default 10000)")
-    p.add_argument("--seed", default="0", help="random seed (default 0)")
-    p.add_argument("--key", default="benefit",
-                   help="benefit, ability, equal, population, or shares like "
-                        "'Yunnan=1,Guizhou=5,Sichuan=4'")
-    p.add_argument("--cofunding", default=None,
-                   help="the higher level's yearly co-funding (default: the least that works)")
-    p.add_argument("--coverage", default="0.5", help="least payout share of damage (0.5)")
-    p.add_argument("--reserve", default="0", help="money the fund holds at the start of a year")
-    p.add_argument("--capacity-share", default="1", help="share of capacity a member may pay")
-    p.add_argument("--backend", default="pulp", choices=["pulp", "scipy"])
-    p.add_argument("--out", help="write results: .json (everything) or .csv (table)")
-
-
-def _int(text: str, flag: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InputError("must be an integer", field=flag, value=text) from None
-
-
-def cmd_fund(args, out) -> int:
-    from ..scenario import load_scenario
-    from .fund import KEYS, design_fund
-
-    ext = _check_out(args.out)
-    scenario = load_scenario(args.scenario)
-    key = args.key
-    if key not in KEYS:
-        shares = {}
-        for part in key.split(","):
-            if "=" not in part:
-                raise InputError(f"must be one of {list(KEYS)} or name=share pairs",
-                                 field="--key", value=key)
-            name, val = part.split("=", 1)
-            shares[name.strip()] = _number(val, f"--key {name.strip()}")
-        key = shares
-    cof = None if args.cofunding is None else _number(args.cofunding, "--cofunding")
-    res = design_fund(scenario, confidence=_number(args.confidence, "--confidence"),
-                      years=_int(args.years, "--years"), seed=_int(args.seed, "--seed"),
-                      key=key, cofunding=cof, coverage=_number(args.coverage, "--coverage"),
-                      reserve=_number(args.reserve, "--reserve"),
-                      capacity_share=_number(args.capacity_share, "--capacity-share"),
-                      backend=args.backend)
-    unit = scenario.unit
-    print(f"Scenario: {scenario.name or args.scenario}  (money in {unit})", file=out)
-    print(f"Crisis fund over {res.years} simulated years ({res.scenarios} distinct), members "
-          f"acting {', '.join(sorted(set(res.profile)))}; solvency: CVaR{res.confidence:g} of "
-          "payouts <= resources", file=out)
-    for note in res.notes:
-        print(f"Note: {note}", file=out)
-    print("", file=out)
-    print(("Result: " if res.success else "NO FEASIBLE FUND: ") + res.message, file=out)
-    frame = res.to_frame()
-    if res.success:
-        print(f"  members pay {res.total_contributions:.6g}, the higher level co-funds "
-              f"{res.cofunding:.6g}, reserve {res.reserve:.6g} {unit}", file=out)
-        oos = res.out_of_sample
-        print(f"  out of sample ({oos['years']} years, another seed): shortfall probability "
-              f"{oos['shortfall_probability']:.4g}, expected shortfall "
-              f"{oos['expected_shortfall']:.4g} {unit}, CVaR of the shortfall "
-              f"{oos['cvar_shortfall']:.4g}", file=out)
-        print("", file=out)
-        print(f"Per member (key: {res.key_name}):", file=out)
-        _table(frame.head(50), out)
-    if args.out:
-        _write(args.out, ext, {"scenario": scenario.name, "source": str(args.scenario),
-                               **res.to_dict()}, frame, out)
-    return 0 if res.success else 1

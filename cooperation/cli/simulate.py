@@ -1,49 +1,32 @@
 """``cooperation simulate``: repeated play of a scenario from the command line.
 
-Registered in :func:`cooperation.cli.build_parser`; this module holds the
-arguments and the command so that the CLI file stays a list of subcommands.
+Registered in :func:`cooperation.cli.build_parser` through :func:`register`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
+from ._common import check_out, integer, number, print_table, save_figure
 
-__all__ = ["add_simulate_arguments", "cmd_simulate"]
+__all__ = ["register", "add_arguments", "run"]
 
 PROGRESS_WORK = 2_000_000        # runs x rounds x players above which a bar is shown
 
 
-def _num(text, flag, lo=None, hi=None):
-    try:
-        x = float(text)
-    except (TypeError, ValueError):
-        raise InputError("must be a number", field=flag, value=text) from None
-    if not math.isfinite(x):
-        raise InputError("must be a finite number", field=flag, value=text)
-    if (lo is not None and x < lo) or (hi is not None and x > hi):
-        rule = f"must lie in [{lo:g}, {hi:g}]" if hi is not None else f"must be >= {lo:g}"
-        raise InputError(rule, field=flag, value=text)
-    return x
+def register(sub) -> None:
+    p = sub.add_parser("simulate", help="repeated play: trust, monitoring and transfers over "
+                       "many simulated runs (or --compare-modes)")
+    add_arguments(p)
+    p.set_defaults(func=run)
 
 
-def _int(text, flag, lo=1):
-    try:
-        x = int(text)
-    except (TypeError, ValueError):
-        raise InputError("must be an integer", field=flag, value=text) from None
-    if x < lo:
-        raise InputError(f"must be an integer >= {lo}", field=flag, value=text)
-    return x
-
-
-def add_simulate_arguments(p: argparse.ArgumentParser) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--rounds", default="100", help="horizon in rounds (default 100)")
     p.add_argument("--runs", default="1000", help="independent runs (default 1000)")
@@ -117,31 +100,9 @@ def _load_transfers(path: str, players) -> pd.Series:
         raise InputError("transfers must be numbers", field="--transfers", value=path) from None
 
 
-def _check_out(path, flag, allowed):
-    if path is None:
-        return None
-    ext = Path(path).suffix.lower()
-    if ext not in allowed:
-        raise InputError(f"must end in one of {', '.join(allowed)}", field=flag, value=path)
-    return ext
-
-
-def _table(df, out):
-    with pd.option_context("display.width", 140, "display.max_columns", 30,
-                           "display.max_rows", 60, "display.float_format",
-                           lambda x: f"{x:.6g}"):
-        print(df.to_string(), file=out)
-
-
-def _save_figure(fig, path, ext):
-    from .._io import atomic_write
-
-    atomic_write(path, lambda tmp: fig.savefig(tmp, format=ext.lstrip(".")))
-
-
-def cmd_simulate(args, out) -> int:
+def run(args, out) -> int:
     from ..scenario import load_scenario
-    from . import (
+    from ..repeated import (
         Monitoring,
         Shock,
         compare_modes,
@@ -149,35 +110,36 @@ def cmd_simulate(args, out) -> int:
         strategy_from_name,
     )
 
-    ext = _check_out(args.out, "--out", (".json", ".csv"))
-    pext = _check_out(args.plot, "--plot", (".png", ".pdf", ".svg"))
+    ext = check_out(args.out, "--out", (".json", ".csv"))
+    pext = check_out(args.plot, "--plot", (".png", ".pdf", ".svg"))
     scenario = load_scenario(args.scenario)
     players = scenario.players
     n = scenario.n_players
-    rounds = _int(args.rounds, "--rounds")
-    runs = _int(args.runs, "--runs")
-    seed = _int(args.seed, "--seed", lo=0)
-    noise = _num(args.noise if args.noise is not None else
+    rounds = integer(args.rounds, "--rounds", lo=1)
+    runs = integer(args.runs, "--runs", lo=1)
+    seed = integer(args.seed, "--seed", lo=0)
+    noise = number(args.noise if args.noise is not None else
                  ("0.02" if args.compare_modes else "0"), "--noise", 0, 1)
-    cont = None if args.continuation is None else _num(args.continuation, "--continuation", 0, 1)
-    chunk = None if args.chunk is None else _int(args.chunk, "--chunk")
+    cont = None if args.continuation is None else number(args.continuation, "--continuation", 0, 1)
+    chunk = None if args.chunk is None else integer(args.chunk, "--chunk", lo=1)
     q_text = args.audit_prob if args.audit_prob is not None else \
         ("0.3" if args.compare_modes else "0")
-    q = _num(q_text, "--audit-prob", 0, 1)
-    acc = _num(args.accuracy, "--accuracy", 0, 1)
-    fine = _num(args.fine, "--fine", 0)
-    reward = _num(args.reward, "--reward", 0)
-    fa = _num(args.false_alarm, "--false-alarm", 0, 1)
-    fund = _num(args.fund_share, "--fund-share", 0, 1)
-    peer_err = None if args.peer_error is None else _num(args.peer_error, "--peer-error", 0, 1)
-    peer_fine = _num(args.peer_fine, "--peer-fine", 0)
+    q = number(q_text, "--audit-prob", 0, 1)
+    acc = number(args.accuracy, "--accuracy", 0, 1)
+    fine = number(args.fine, "--fine", 0)
+    reward = number(args.reward, "--reward", 0)
+    fa = number(args.false_alarm, "--false-alarm", 0, 1)
+    fund = number(args.fund_share, "--fund-share", 0, 1)
+    peer_err = None if args.peer_error is None else number(args.peer_error, "--peer-error", 0, 1)
+    peer_fine = number(args.peer_fine, "--peer-fine", 0)
     transfers = None if args.transfers is None else _load_transfers(args.transfers, players)
     shock = None
     if args.shock is not None:
         sp = None
         if args.shock_players:
             sp = tuple(x.strip() for x in args.shock_players.split(",") if x.strip())
-        shock = Shock(_int(args.shock, "--shock"), sp, _int(args.shock_length, "--shock-length"))
+        shock = Shock(integer(args.shock, "--shock", lo=1), sp,
+                      integer(args.shock_length, "--shock-length", lo=1))
     progress = args.progress
     if progress is None:
         progress = runs * rounds * n >= PROGRESS_WORK
@@ -197,10 +159,10 @@ def cmd_simulate(args, out) -> int:
               f"{st['peer_error']:g}, peer fine {peer_fine:g}; {runs} runs x {rounds} rounds, "
               f"seed {seed}", file=out)
         print("", file=out)
-        _table(cmp.table.T, out)
+        print_table(cmp.table.T, out)
         print("", file=out)
         print("Per jurisdiction:", file=out)
-        _table(cmp.by_jurisdiction()[["strategy", "score_mean", "cooperation", "fines_paid",
+        print_table(cmp.by_jurisdiction()[["strategy", "score_mean", "cooperation", "fines_paid",
                                       "transfers", "incentive", "temptation"]], out)
         data = {"scenario": scenario.name, "source": str(args.scenario), "unit": unit,
                 "compare_modes": cmp.table.reset_index(),
@@ -254,12 +216,12 @@ def cmd_simulate(args, out) -> int:
             print(f"Note: {note}", file=out)
         print("", file=out)
         summary = res.summary()
-        _table(summary.to_frame(), out)
+        print_table(summary.to_frame(), out)
         print("", file=out)
         print("Per jurisdiction (money per run; deterred: incentive to comply >= temptation):",
               file=out)
         frame = res.by_jurisdiction()
-        _table(frame.head(50), out)
+        print_table(frame.head(50), out)
         if len(frame) > 50:
             print(f"... {len(frame) - 50} more rows", file=out)
         data = {"scenario": scenario.name, "source": str(args.scenario), "unit": unit,
@@ -276,7 +238,7 @@ def cmd_simulate(args, out) -> int:
 
         matplotlib.use("Agg")
         fig, _ = fig_fn()
-        _save_figure(fig, args.plot, pext)
+        save_figure(fig, args.plot, pext)
         print(f"\nwrote {args.plot}", file=out)
     if args.out:
         from .._io import atomic_write, atomic_write_json
