@@ -2,19 +2,23 @@
 
 Pipeline
 --------
-1. Map each payoff matrix into [1, 2] (``1 + (M - min M) / range M``; a
-   constant matrix becomes all ones): equilibria are unchanged, nashpy's
-   polytope methods need positive payoffs (an all-zero game otherwise crashes
-   ``vertex_enumeration``), and Lemke-Howson's integer pivoting stays well
-   scaled.
+1. Normalise each player's payoff matrix exactly onto [0, 1]
+   (``(M - min M) / range M``; a constant matrix becomes all zeros). This
+   positive affine map leaves the equilibria unchanged, and every later step
+   (nashpy, the regret check, the polytope certificate, the degeneracy test)
+   runs on the normalised game, so answers and flags are the same whether
+   money is in yuan (payoffs near 1e10) or 亿元 (near 1), with or without an
+   offset. nashpy receives ``1 + normalised`` (its polytope methods need
+   positive payoffs, and Lemke-Howson's pivoting stays well scaled).
 2. Run the chosen nashpy method. The default, ``vertex_enumeration``, was
    chosen by measurement (``benchmarks/bench_equilibria.py``): on random
    integer games nashpy 0.0.43's ``support_enumeration`` misses equilibria of
    non-degenerate games (exact sign tests on floating-point solutions reject
    valid supports), whereas vertex enumeration finds them.
 3. Verify: every candidate's regret (best pure deviation payoff minus
-   equilibrium payoff, on the *original* payoffs) must be <= ``tol``;
-   failures are dropped and counted in ``rejected``.
+   equilibrium payoff, on the normalised game, i.e. relative to each
+   player's payoff range) must be <= ``tol``; failures are dropped and
+   counted in ``rejected``.
 4. Deduplicate with a tolerance.
 5. Certify with an independent exhaustive enumeration of the vertices of both
    best-response polytopes (:mod:`.polytope`): it detects degeneracy
@@ -22,6 +26,9 @@ Pipeline
    strategy with more pure best responses than its support size) and yields
    every extreme equilibrium. Equilibria nashpy missed are added and counted
    in ``missed_by_nashpy``; ``complete`` is True only when the certificate ran.
+   When it cannot run (``certify=False``, or more bases than ``MAX_BASES``),
+   ``degenerate`` and ``finite`` are ``None`` (not established) and the notes
+   say why.
 6. Cross-check: on non-degenerate games, Lemke-Howson (a second nashpy
    method) from every initial label must land in the returned set.
 7. Degenerate games: the result holds the extreme equilibria, flagged
@@ -47,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._numeric import DEDUPE_TOL, RTOL, unit_interval
 from .._result import ResultMixin
 from ..errors import GameError
 from ..games.normal_form import NormalFormGame
@@ -66,15 +74,19 @@ class MixedEquilibria(ResultMixin):
     ----------
     equilibria : list of (x, y)
         Probability vectors of the row and column player, sorted.
-    degenerate : bool
+    degenerate : bool or None
         The game is degenerate (some mixed strategy has more pure best
-        responses than its support size).
+        responses than its support size); None when the certificate did not
+        run (not established; the notes say why).
     complete : bool
-        Every extreme equilibrium is certified found.
-    finite : bool
-        The equilibrium set is finite (False for a continuum).
+        Every extreme equilibrium is certified found (True only when the
+        certificate ran).
+    finite : bool or None
+        The equilibrium set is finite (False for a continuum); None when not
+        established.
     max_regret : float
-        Largest gain from deviating, over all returned equilibria.
+        Largest gain from deviating, over all returned equilibria, in the
+        game's money unit.
     maximal_nash_subsets : list of (xs, ys)
         For degenerate games: the convex components' generators.
     method : str
@@ -88,9 +100,9 @@ class MixedEquilibria(ResultMixin):
     """
 
     equilibria: list
-    degenerate: bool
+    degenerate: bool | None
     complete: bool
-    finite: bool
+    finite: bool | None
     max_regret: float
     maximal_nash_subsets: list
     method: str
@@ -130,6 +142,14 @@ def _regret(A, B, x, y) -> float:
     ay = A @ y
     xb = x @ B
     return float(max(ay.max() - x @ ay, xb.max() - xb @ y))
+
+
+def _regret_money(An, Bn, spans, x, y) -> float:
+    """The largest gain from deviating in money: each player's normalised regret times
+    its payoff range (exact under the normalisation, free of offset round-off)."""
+    ay = An @ y
+    xb = x @ Bn
+    return float(max((ay.max() - x @ ay) * spans[0], (xb.max() - xb @ y) * spans[1]))
 
 
 def _dedupe(pairs, tol):
@@ -198,7 +218,7 @@ def _run_nashpy(A, B, method):
     raise AssertionError(method)
 
 
-def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9,
+def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL,
                      certify: bool = True) -> MixedEquilibria:
     """Mixed Nash equilibria of a two-player game, verified and certified.
 
@@ -208,10 +228,10 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
     method : {"vertex_enumeration", "support_enumeration", "lemke_howson"}
         The nashpy algorithm that proposes equilibria.
     tol : float
-        Regret tolerance, relative to the payoff range.
+        Regret tolerance, relative to each player's payoff range.
     certify : bool
         Run the exhaustive polytope certificate (default). Without it,
-        ``complete`` is False.
+        ``complete`` is False and ``degenerate``/``finite`` are None.
 
     Returns
     -------
@@ -237,13 +257,11 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
                         value=method)
     A0, B0 = g.bimatrix()
     m, n = A0.shape
-    scale = max(1.0, float(np.ptp(A0)), float(np.ptp(B0)))
-    rtol = tol * scale
-    # a positive affine map per player keeps the equilibria and keeps nashpy's
-    # polytopes bounded and its integer pivoting well scaled (raw payoffs of
-    # order 1e6 make Lemke-Howson's tableau entries explode and cycle)
-    A = 1.0 + (A0 - A0.min()) / max(float(np.ptp(A0)), 1e-300)
-    B = 1.0 + (B0 - B0.min()) / max(float(np.ptp(B0)), 1e-300)
+    spans = (float(np.ptp(A0)), float(np.ptp(B0)))
+    # every decision below is taken on the game normalised to [0, 1] per player
+    # (an exact positive affine map: the same equilibria, unit- and offset-free)
+    An, Bn = unit_interval(A0), unit_interval(B0)
+    A, B = 1.0 + An, 1.0 + Bn
     notes: list[str] = []
 
     candidates = []
@@ -267,26 +285,26 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
             rejected += 1
             continue
         x, y = _clean(x), _clean(y)
-        if _regret(A0, B0, x, y) <= rtol:
+        if _regret(An, Bn, x, y) <= tol:
             verified.append((x, y))
         else:
             rejected += 1
-    verified = _dedupe(verified, 1e-7)
+    verified = _dedupe(verified, DEDUPE_TOL)
 
-    degenerate = False
+    degenerate: bool | None = None
     complete = False
     missed = 0
     subsets: list = []
     if certify:
         try:
-            extreme, degenerate = extreme_equilibria(A0, B0)
+            extreme, degenerate = extreme_equilibria(An, Bn)
         except OverflowError:
             extreme = None
             notes.append(f"game too large for the exhaustive certificate (> {MAX_BASES} "
-                         "bases): completeness not certified")
+                         "bases): completeness, degeneracy and finiteness not established")
         if extreme is not None:
-            extreme = _dedupe([(_clean(x), _clean(y)) for x, y in extreme], 1e-7)
-            extreme = [(x, y) for x, y in extreme if _regret(A0, B0, x, y) <= rtol]
+            extreme = _dedupe([(_clean(x), _clean(y)) for x, y in extreme], DEDUPE_TOL)
+            extreme = [(x, y) for x, y in extreme if _regret(An, Bn, x, y) <= tol]
             for x, y in extreme:
                 if not any(np.allclose(x, u, atol=1e-7) and np.allclose(y, v, atol=1e-7)
                            for u, v in verified):
@@ -310,15 +328,20 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
             subsets = maximal_nash_subsets(verified) if degenerate else \
                 [([x], [y]) for x, y in verified]
     else:
-        notes.append("certificate skipped: completeness not certified")
+        notes.append("certificate skipped (certify=False): completeness, degeneracy and "
+                     "finiteness not established")
         if method == "lemke_howson":
             notes.append("Lemke-Howson finds some equilibria, not all")
 
     if missed and not nash_failed:
         notes.append(f"nashpy {method} missed {missed} extreme equilibria; added from the "
                      "certificate")
-    finite = all(len(xs) == 1 and len(ys) == 1 for xs, ys in subsets) if subsets else \
-        not degenerate
+    if degenerate is None:
+        finite = None
+    elif subsets:
+        finite = all(len(xs) == 1 and len(ys) == 1 for xs, ys in subsets)
+    else:
+        finite = not degenerate
 
     cross = "not run"
     if certify and complete and not degenerate and min(m, n) > 1 and method != "lemke_howson":
@@ -330,7 +353,7 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
             # nashpy 0.0.43's Lemke-Howson can return a pair that is no equilibrium
             # (seen on non-square games: the column strategy shifted by one action);
             # only a verified equilibrium outside the set counts against completeness
-            lh_ok = [(x, y) for x, y in lh if _regret(A0, B0, x, y) <= 1e-6 * scale]
+            lh_ok = [(x, y) for x, y in lh if _regret(An, Bn, x, y) <= 1e-6]
             bad = len(lh) - len(lh_ok)
             outside = [(x, y) for x, y in lh_ok
                        if not any(np.allclose(x, u, atol=1e-6) and np.allclose(y, v, atol=1e-6)
@@ -347,12 +370,12 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = 1e-9
             cross = f"lemke_howson did not finish: {exc}"
         except Exception as exc:
             cross = f"lemke_howson failed ({type(exc).__name__})"
-    if not degenerate and complete and len(verified) % 2 == 0:
+    if degenerate is False and complete and len(verified) % 2 == 0:
         notes.append("a non-degenerate game has an odd number of equilibria; found "
                      f"{len(verified)}: completeness withdrawn")
         complete = False
 
     verified.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
-    max_regret = max((_regret(A0, B0, x, y) for x, y in verified), default=0.0)
+    max_regret = max((_regret_money(An, Bn, spans, x, y) for x, y in verified), default=0.0)
     return MixedEquilibria(verified, degenerate, complete, finite, max_regret, subsets,
                            method, missed, rejected, cross, g, notes)

@@ -6,8 +6,11 @@ A pure profile ``a`` is a Nash equilibrium iff for every player ``i``::
 
 For the payoff tensor ``U`` this is one comparison per player of ``U[i]``
 with its maximum along axis ``i`` (broadcast back), and-ed over players: no
-Python loop over profiles. Ties count as best responses up to a relative
-tolerance ``tol``.
+Python loop over profiles. Ties count as best responses up to a tolerance
+relative to the player's payoff range, ``gap <= tol * (max U_i - min U_i)``,
+so the answer is the same in every money unit and under any offset (a
+positive affine map of a player's payoffs scales its gaps and its range
+together).
 
 References
 ----------
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import RTOL, gap_tol, player_spans
 from .._result import ResultMixin
 from ..games.normal_form import NormalFormGame
 from ._common import as_game
@@ -75,26 +79,30 @@ class PureEquilibria(ResultMixin):
         return pd.DataFrame(rows, columns=cols)
 
 
-def best_response_mask(game: NormalFormGame, tol: float = 1e-9) -> np.ndarray:
+def best_response_mask(game: NormalFormGame, tol: float = RTOL) -> np.ndarray:
     """Boolean tensor of shape ``(n, k_1, ..., k_n)``: whether player ``i``'s action in
-    profile ``a`` is a best response to ``a_{-i}``."""
+    profile ``a`` is a best response to ``a_{-i}`` (to ``tol`` times ``i``'s payoff range)."""
     U = game.payoffs
+    spans = player_spans(U)
     out = np.empty(U.shape, dtype=bool)
     for i in range(game.n_players):
         best = U[i].max(axis=i, keepdims=True)
-        out[i] = U[i] >= best - tol * np.maximum(1.0, np.abs(best))
+        out[i] = best - U[i] <= gap_tol(spans[i], best, tol)
     return out
 
 
-def pure_equilibria(game, tol: float = 1e-9) -> PureEquilibria:
+def pure_equilibria(game, tol: float = RTOL) -> PureEquilibria:
     """All pure-strategy Nash equilibria of an n-player game.
 
     Parameters
     ----------
     game : NormalFormGame or Scenario
     tol : float
-        Relative tolerance: ``b`` is a best response when its payoff is at
-        least ``max - tol * max(1, |max|)``.
+        Relative tolerance: ``b`` is a best response of player ``i`` when its
+        payoff is at least ``max - tol * range_i``, with ``range_i`` the
+        spread of ``i``'s payoffs over all profiles (unit- and offset-free),
+        plus the round-off floor of payoffs of that magnitude
+        (``cooperation._numeric.gap_tol``).
 
     Returns
     -------
@@ -110,12 +118,13 @@ def pure_equilibria(game, tol: float = 1e-9) -> PureEquilibria:
     """
     g = as_game(game)
     U = g.payoffs
+    spans = player_spans(U)
     ne = np.ones(g.shape, dtype=bool)
     regret = np.zeros(g.shape)
     for i in range(g.n_players):
         best = U[i].max(axis=i, keepdims=True)
         gap = best - U[i]
-        ne &= gap <= tol * np.maximum(1.0, np.abs(best))
+        ne &= gap <= gap_tol(spans[i], best, tol)
         np.maximum(regret, gap, out=regret)
     idx = np.argwhere(ne)
     profiles = [tuple(int(x) for x in row) for row in idx]

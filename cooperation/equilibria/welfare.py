@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import RTOL, span
 from .._result import ResultMixin
 from ..games.normal_form import NormalFormGame
 from ._common import as_game
@@ -57,7 +58,7 @@ class SocialOptimum(ResultMixin):
     welfare : float
     payoffs : ndarray (n,)
     ties : list of tuple
-        Every profile reaching the optimal welfare (to a relative 1e-12).
+        Every profile reaching the optimal welfare (to RTOL times the welfare range).
     """
 
     profile: tuple
@@ -93,8 +94,9 @@ def social_optimum(game) -> SocialOptimum:
     best = W.max()
     flat = int(np.argmax(W))
     prof = tuple(int(x) for x in np.unravel_index(flat, g.shape))
+    # ties to a tolerance relative to the welfare range (unit- and offset-free)
     ties = [tuple(int(x) for x in r)
-            for r in np.argwhere(W >= best - 1e-12 * max(1.0, abs(best)))]
+            for r in np.argwhere(best - W <= RTOL * span(W))]
     return SocialOptimum(prof, float(best), g.payoffs[(slice(None),) + prof].copy(), ties, g)
 
 
@@ -226,6 +228,10 @@ def analyze(game) -> Analysis:
     else:
         weq = np.zeros(0)
         kind = "none"
+    mixed_note = ""
+    if kind == "mixed" and not len(weq):
+        mixed_note = "; ".join(mixed.notes) or "the certificate found none"
+        kind = "none"
     if len(weq):
         poa, note = price_ratio(opt.welfare, float(weq.min()))
         pos, _ = price_ratio(opt.welfare, float(weq.max()))
@@ -233,6 +239,9 @@ def analyze(game) -> Analysis:
         surplus_best = opt.welfare - float(weq.max())
     else:
         poa = pos = surplus = surplus_best = math.nan
-        note = "no pure equilibrium in a game of more than two players"
+        note = ("no pure equilibrium, and no mixed equilibrium was returned "
+                f"({mixed_note})" if g.n_players == 2 and mixed_note else
+                "no pure equilibrium in a game of more than two players (mixed equilibria "
+                "are computed for two players only)")
     return Analysis(eq, opt, weq, kind, poa, pos, note, surplus, surplus_best,
                     _withdrawal(g, opt.profile), g)
