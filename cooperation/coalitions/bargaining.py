@@ -2,7 +2,9 @@
 
 Cooperation as a transaction (合作-交易, seed paper 000): two jurisdictions
 deal only where both gain over the disagreement point ``d`` (by default the
-payoffs of the game's status-quo Nash equilibrium). The feasible set is the
+payoffs of the game's status-quo Nash equilibrium, or, when the game has no
+pure equilibrium, both players' mixed security levels: the same status quo as
+the characteristic function and the compensation calculator). The feasible set is the
 comprehensive convex hull of the frontier given as
 
 * points ``(m, 2)``: their convex hull (randomising between outcomes);
@@ -129,15 +131,14 @@ def _labels(players, default=("P0", "P1")) -> pd.Index:
 
 def _from_game(game, transfers: bool):
     from ..equilibria._common import as_game
-    from .characteristic import outside_option_profile
+    from ..equilibria.status_quo import status_quo
 
     g = as_game(game)
     if g.n_players != 2:
         raise InputError("bargaining here is between two parties", field="game.n_players",
                          value=g.n_players)
     pts = g.payoffs.reshape(2, -1).T
-    prof, _ = outside_option_profile(g)
-    d = g.payoffs[(slice(None),) + prof]
+    d = status_quo(g).values   # worst-welfare pure NE, else mixed security levels
     if transfers:
         c = float(pts.sum(axis=1).max())
         span = max(1.0, abs(c)) * 1e6
@@ -232,7 +233,8 @@ def nash_bargaining(frontier, disagreement=None, powers=None, bounds=None, *,
     ----------
     frontier : (m, 2) points, callable ``u2 = f(u1)``, or a two-player game/scenario
     disagreement : (2,) array, optional
-        Default for a game: payoffs of its worst-welfare pure Nash equilibrium.
+        Default for a game: payoffs of its worst-welfare pure Nash equilibrium;
+        the mixed security levels when it has none (matching pennies: (0, 0)).
     powers : (2,) positive, optional
         Bargaining powers (default equal).
     bounds : (lo, hi), optional

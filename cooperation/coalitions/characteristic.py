@@ -11,9 +11,16 @@ stated assumption on what the outsiders ``N \\ S`` do (MODEL.md section 4):
 
     ``a^NE`` is the pure equilibrium with the **lowest welfare** when there
     are several (the pessimistic status quo, the same outside option as
-    ``design_compensation(outside_option="nash")``); when the game has no pure
-    equilibrium, every player's pure **maximin** action is used instead.
-    ``v({i}) = u_i(a^NE)`` and ``v(N) = max_a W(a)``.
+    ``design_compensation(outside_option="nash")``), so ``v({i}) = u_i(a^NE)``
+    and ``v(N) = max_a W(a)``. When the game has **no pure equilibrium**,
+    the status quo is the players' mixed security levels
+    (:mod:`cooperation.equilibria.status_quo`, the one treatment used by the
+    rules, bargaining and compensation too), and a coalition secures its
+    mixed security level against the outsiders jointly::
+
+        v(S) = max_{x in Delta(A_S)} min_{a_{-S}} sum_{a_S} x(a_S) sum_{i in S} u_i(a_S, a_{-S})
+
+    so ``v({i})`` is ``i``'s security level (one small LP per coalition).
 
 ``outsiders="gamma"`` (Chander and Tulkens 1997)
     Outsiders react to the coalition's joint choice by individual best
@@ -53,7 +60,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..equilibria._common import as_game
-from ..equilibria.pure import best_response_mask, pure_equilibria
+from ..equilibria.pure import best_response_mask
+from ..equilibria.status_quo import security_strategy, status_quo
 from ..errors import InputError
 from ._bits import masks_of_size, member_matrix
 from .tu_game import TUGame
@@ -63,24 +71,31 @@ __all__ = ["characteristic_function", "outside_option_profile"]
 OUTSIDERS = ("nash", "gamma", "alpha")
 
 
-def outside_option_profile(game) -> tuple[tuple[int, ...], str]:
-    """The status-quo profile: worst-welfare pure NE, else every player's pure maximin action.
+def outside_option_profile(game) -> tuple[tuple[int, ...] | None, str]:
+    """The status-quo profile: the worst-welfare pure NE, or None when there is none.
 
-    Returns ``(profile, how)`` with ``how`` describing the choice.
+    Returns ``(profile, how)`` with ``how`` describing the choice. With no pure
+    equilibrium the status quo is mixed (each player's security strategy; see
+    :func:`cooperation.equilibria.status_quo.status_quo`), so there is no profile.
     """
-    g = as_game(game)
-    eq = pure_equilibria(g)
-    if len(eq.profiles):
-        w = eq.payoffs.sum(axis=1)
-        k = int(np.argmin(w))  # first among ties: lexicographically smallest profile
-        how = (f"the worst-welfare pure Nash equilibrium ({len(eq.profiles)} pure equilibria)"
-               if len(eq.profiles) > 1 else "the unique pure Nash equilibrium")
-        return eq.profiles[k], how
-    prof = []
-    for i in range(g.n_players):
-        U = np.moveaxis(g.payoffs[i], i, 0).reshape(g.shape[i], -1)
-        prof.append(int(np.argmax(U.min(axis=1))))
-    return tuple(prof), "no pure Nash equilibrium: every player's pure maximin action"
+    sq = status_quo(game)
+    return sq.profile, sq.how
+
+
+def _security_values(g) -> np.ndarray:
+    """``v(S)`` = the coalition's mixed security level against the outsiders jointly;
+    ``v(N) = max W``. One LP per coalition, on the game's full tensor."""
+    n, shape = g.n_players, g.shape
+    U = g.payoffs
+    vals = np.zeros(1 << n)
+    for mask in range(1, 1 << n):
+        members = [i for i in range(n) if mask >> i & 1]
+        others = [i for i in range(n) if not mask >> i & 1]
+        W = U[members].sum(axis=0)               # coalition's payoff at every profile
+        M = np.transpose(W, members + others).reshape(
+            int(np.prod([shape[i] for i in members])), -1)
+        vals[mask] = float(M.max()) if not others else security_strategy(M)[1]
+    return vals
 
 
 def _strides(shape) -> np.ndarray:
@@ -225,10 +240,16 @@ def characteristic_function(game, outsiders: str = "gamma", *,
     meta = {"outsiders": outsiders, "source": "characteristic_function",
             "game": g.name or repr(g), "unit": g.unit}
     if outsiders == "nash":
-        prof, how = outside_option_profile(g)
-        vals = _nash_values(g, prof)
-        meta.update(status_quo=g.profile_labels(prof), status_quo_index=prof,
-                    selection=f"outsiders keep {how}")
+        sq = status_quo(g)
+        if sq.pure:
+            vals = _nash_values(g, sq.profile)
+            meta.update(status_quo=g.profile_labels(sq.profile), status_quo_index=sq.profile,
+                        selection=f"outsiders keep {sq.how}")
+        else:
+            vals = _security_values(g)
+            meta.update(status_quo=None, status_quo_index=None,
+                        selection=f"{sq.how}: each coalition's mixed security level "
+                                  "against the outsiders")
     else:
         vals, counts = _reaction_values(g, outsiders, max_cells)
         meta.update(counts)

@@ -3,9 +3,12 @@
 What is shared
 --------------
 The **cooperative programme** is the move from the status quo ``a0`` (the
-worst-welfare pure Nash equilibrium; every player's maximin action when
-there is none) to the target ``a*`` (default: the social optimum). Its
-bill is the extra action cost it asks of each jurisdiction::
+worst-welfare pure Nash equilibrium; when there is none, every player's
+mixed security strategy, played independently, with the security levels as
+the going-alone payoffs and expected costs and losses under that mixed
+profile: the one treatment of :mod:`cooperation.equilibria.status_quo`) to
+the target ``a*`` (default: the social optimum). Its bill is the extra
+action cost it asks of each jurisdiction::
 
     C_i = c_i(a*_i) - c_i(a0_i),        C = sum_i C_i
 
@@ -55,9 +58,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import RTOL
 from .._result import ResultMixin
 from ..errors import InputError, ScenarioError
-from .characteristic import characteristic_function, outside_option_profile
+from .characteristic import characteristic_function
 from .core import most_violated_coalition
 from .tu_game import TUGame
 
@@ -76,23 +80,49 @@ def _scenario(s):
     return s
 
 
+def _profile_weights(game, sq):
+    """Profiles ``(m, n)`` and weights ``(m,)`` of the status quo: the pure profile with
+    weight 1, or every profile weighted by the product of the security strategies."""
+    if sq.pure:
+        return np.array([sq.profile], dtype=np.intp), np.ones(1)
+    grids = np.indices(game.shape).reshape(game.n_players, -1).T
+    w = np.ones(len(grids))
+    for i, x in enumerate(sq.strategies):
+        w = w * x[grids[:, i]]
+    keep = w > 0
+    return grids[keep].astype(np.intp), w[keep]
+
+
+def _sq_labels(game, prog) -> tuple:
+    """The status quo's action labels, or a word per player when it is mixed."""
+    if prog["status_quo"] is not None:
+        return game.profile_labels(prog["status_quo"])
+    return tuple("mixed security strategy" for _ in game.players)
+
+
 def programme(scenario, target=None) -> dict:
     """Status quo, target and the programme bill of a scenario (see module notes)."""
+    from ..equilibria.status_quo import status_quo
+
     s = _scenario(scenario)
     game = s.to_game()
-    a0, how = outside_option_profile(game)
+    sq = status_quo(game)
     if target is None:
         from ..equilibria.welfare import social_optimum
         a1 = social_optimum(game).profile
     else:
         a1 = game.check_profile(target)
-    P = np.array([a0, a1], dtype=np.intp)
-    u = s.payoffs(P)
-    L = s.expected_losses(P)
+    P0, w0 = _profile_weights(game, sq)
+    P1 = np.array([a1], dtype=np.intp)
+    u1 = s.payoffs(P1)[0]
+    L0 = w0 @ s.expected_losses(P0)
+    L1 = s.expected_losses(P1)[0]
     idx = np.arange(s.n_players)
-    own = s.costs[idx, P[1]] - s.costs[idx, P[0]]
-    return {"game": game, "status_quo": tuple(a0), "status_quo_how": how, "target": tuple(a1),
-            "u0": u[0], "u1": u[1], "loss0": L[0], "loss1": L[1], "own_cost": own,
+    c0 = w0 @ s.costs[idx[None, :], P0]
+    own = s.costs[idx, P1[0]] - c0
+    return {"game": game, "status_quo": sq.profile, "status_quo_how": sq.how,
+            "status_quo_profiles": P0, "status_quo_weights": w0, "target": tuple(a1),
+            "u0": sq.values, "u1": u1, "loss0": L0, "loss1": L1, "own_cost": own,
             "cost": float(own.sum())}
 
 
@@ -113,15 +143,18 @@ def _shares(s, rule: str, prog: dict, origin_share: float) -> tuple[np.ndarray, 
                                 value=cap.tolist())
         return cap / cap.sum(), "in proportion to fiscal capacity"
     if rule == "beneficiary":
-        gain = np.maximum(prog["loss0"] - prog["loss1"], 0.0)
+        # a fall in expected loss below RTOL x the loss scale is rounding, not benefit
+        scale = float(max(np.abs(prog["loss0"]).max(), np.abs(prog["loss1"]).max(), 0.0))
+        gain = prog["loss0"] - prog["loss1"]
+        gain = np.where(gain > RTOL * scale, gain, 0.0)
         if gain.sum() <= 0:
             return np.full(n, 1.0 / n), "nobody's expected loss falls: equal split instead"
         return gain / gain.sum(), "in proportion to the fall in expected loss"
     # origin
     if not 0.0 <= origin_share <= 1.0:
         raise InputError("must lie in [0, 1]", field="origin_share", value=origin_share)
-    p, D = s.hazard_state(np.array([prog["status_quo"]]))
-    weight = (p * D)[0]
+    p, D = s.hazard_state(prog["status_quo_profiles"])
+    weight = prog["status_quo_weights"] @ (p * D)
     if weight.sum() <= 0:
         weight = np.ones(len(s.hazards))
     weight = weight / weight.sum()
@@ -226,7 +259,7 @@ def _build(s, rule, shares, note, prog, v) -> ResponsibilityShares:
         rule, pd.Series(shares, idx, name="share"), pd.Series(own, idx, name="own_cost"),
         pd.Series(shares * C, idx, name="pays"), pd.Series(t, idx, name="transfer"),
         pd.Series(x, idx, name="payoff"), pd.Series(x - prog["u0"], idx, name="gain"),
-        ok, float(exc), tuple(block), C, labels.profile_labels(prog["status_quo"]),
+        ok, float(exc), tuple(block), C, _sq_labels(labels, prog),
         labels.profile_labels(prog["target"]), s.unit, note)
 
 
@@ -343,6 +376,6 @@ def compare_rules(scenario, *, origin_share: float = 0.6, outsiders: str = "nash
     df = pd.concat(frames, ignore_index=True).set_index(["rule", "jurisdiction"])
     game = prog["game"]
     df.attrs.update(programme_cost=C, unit=s.unit, outsiders=outsiders,
-                    status_quo=game.profile_labels(prog["status_quo"]),
+                    status_quo=_sq_labels(game, prog),
                     target=game.profile_labels(prog["target"]))
     return df

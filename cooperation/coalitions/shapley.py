@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import clean_zero
 from .._result import ResultMixin
 from ..errors import InputError
 from ._bits import bit_sums, popcounts
@@ -96,6 +97,7 @@ def shapley(v) -> pd.Series:
     with_i = vals * (a + b)[pop]
     total_b = float(vals @ b[pop])
     phi = bit_sums(with_i, n) - total_b
+    phi = clean_zero(phi, g.scale, 1e-13)   # -0.0 and rounding dust display as 0
     return pd.Series(phi, index=pd.Index(g.players, name="player"), name="shapley")
 
 

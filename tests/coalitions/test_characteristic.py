@@ -54,11 +54,7 @@ def _bruteforce(g, outsiders):
         return U[(j,) + a] >= best - 1e-9 * max(1.0, abs(best))
 
     ne = [a for a in profiles if all(br(j, a) for j in range(n))]
-    if ne:
-        a0 = min(ne, key=lambda a: (sum(U[(i,) + a] for i in range(n)), a))
-    else:
-        a0 = tuple(int(np.argmax([min(U[(i,) + a] for a in profiles if a[i] == b)
-                                  for b in range(g.shape[i])])) for i in range(n))
+    a0 = min(ne, key=lambda a: (sum(U[(i,) + a] for i in range(n)), a)) if ne else None
     out = np.zeros(1 << n)
     for S in range(1, 1 << n):
         ins = [i for i in range(n) if S >> i & 1]
@@ -75,16 +71,45 @@ def _bruteforce(g, outsiders):
 
             def val(a, ins=ins):
                 return sum(U[(i,) + a] for i in ins)
-            if outsiders == "nash":
+            if outsiders == "nash" and a0 is not None:
                 worth = val(prof([a0[j] for j in outs]))
+            elif outsiders == "nash":
+                worth = None     # no pure NE: the coalition's mixed security level, below
             else:
                 allb = [prof(b) for b in itertools.product(*[range(g.shape[j]) for j in outs])]
                 eq = [a for a in allb if all(br(j, a) for j in outs)]
                 pool = eq if (outsiders == "gamma" and eq) else allb
                 worth = min(val(a) for a in pool)
-            best = max(best, worth)
+            if worth is not None:
+                best = max(best, worth)
+        if outsiders == "nash" and a0 is None:
+            best = _mixed_security(U, ins, outs, g.shape)
         out[S] = best
     return out
+
+
+def _mixed_security(U, ins, outs, shape):
+    """max over mixed joint strategies of S of the min over outsider profiles (an LP)."""
+    from scipy.optimize import linprog
+
+    rows = list(itertools.product(*[range(shape[i]) for i in ins]))
+    cols = list(itertools.product(*[range(shape[j]) for j in outs]))
+    M = np.empty((len(rows), len(cols)))
+    for r, aS in enumerate(rows):
+        for c, b in enumerate(cols):
+            a = [0] * len(shape)
+            for i, x in zip(ins, aS, strict=True):
+                a[i] = x
+            for j, x in zip(outs, b, strict=True):
+                a[j] = x
+            M[r, c] = sum(U[(i,) + tuple(a)] for i in ins)
+    if not outs:
+        return float(M.max())
+    k = len(rows)
+    res = linprog(np.r_[np.zeros(k), -1.0], A_ub=np.c_[-M.T, np.ones(len(cols))],
+                  b_ub=np.zeros(len(cols)), A_eq=np.r_[np.ones(k), 0.0][None, :], b_eq=[1.0],
+                  bounds=[(0, None)] * k + [(None, None)], method="highs")
+    return -res.fun
 
 
 @pytest.mark.parametrize("shape", [(2, 2), (3, 2), (2, 2, 2), (2, 3, 2), (3, 3, 3), (2, 2, 2, 2)])
@@ -97,7 +122,7 @@ def test_matches_bruteforce_definitions(shape, outsiders):
             U = np.round(U * 1.5)
         g = co.NormalFormGame.from_arrays(U)
         v = co.characteristic_function(g, outsiders=outsiders)
-        np.testing.assert_allclose(v.values, _bruteforce(g, outsiders), atol=1e-12)
+        np.testing.assert_allclose(v.values, _bruteforce(g, outsiders), atol=1e-9)
         assert v.values[-1] == pytest.approx(g.welfare().max())
 
 
