@@ -43,6 +43,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._numeric import RTOL, gap_tol, span
 from ..errors import GameError, InputError
 from ..games.normal_form import NormalFormGame
 
@@ -215,19 +216,18 @@ class PayoffModel:
     def nash_outside(self) -> tuple[np.ndarray, str, np.ndarray | None]:
         """``(payoffs, note, profile)``: the worst-welfare pure NE, or maximin payoffs."""
         if self.small:
-            from ..equilibria import pure_equilibria
+            from ..equilibria.pure import pure_equilibria
+            from ..equilibria.status_quo import status_quo
 
-            eq = pure_equilibria(self.game)
-            if len(eq.profiles):
-                w = eq.payoffs.sum(axis=1)
-                k = int(np.argmin(w))
-                note = (f"worst-welfare pure Nash equilibrium ({len(eq.profiles)} pure "
+            sq = status_quo(self.game)
+            if sq.pure:
+                regret = pure_equilibria(self.game).max_regret
+                note = (f"worst-welfare pure Nash equilibrium ({sq.n_equilibria} pure "
                         f"equilibria; certified by exhaustive check, max regret "
-                        f"{eq.max_regret:.2g})")
-                return eq.payoffs[k].copy(), note, np.array(eq.profiles[k], dtype=np.intp)
-            vals = maximin_values(self.game)
-            return vals, ("no pure Nash equilibrium: each jurisdiction's maximin value "
-                          "(mixed security level) is used"), None
+                        f"{regret:.2g})")
+                return sq.values, note, np.array(sq.profile, dtype=np.intp)
+            return sq.values, ("no pure Nash equilibrium: each jurisdiction's maximin value "
+                               "(mixed security level) is used"), None
         a, ok, rounds = best_response_dynamics_sparse(self.scenario)
         if ok:
             note = (f"pure Nash equilibrium reached by asynchronous best-response dynamics from "
@@ -241,26 +241,10 @@ class PayoffModel:
 
 
 def maximin_values(game: NormalFormGame) -> np.ndarray:
-    """Mixed security level of each player: ``max_x min_{a_-i} sum_k x_k u_i(k, a_-i)``.
+    """Mixed security level of each player (``cooperation.equilibria.security_levels``)."""
+    from ..equilibria.status_quo import security_levels
 
-    One small LP per player (the zero-sum game of ``i`` against all the others
-    jointly), solved with ``scipy.optimize.linprog``.
-    """
-    from scipy.optimize import linprog
-
-    out = np.empty(game.n_players)
-    for i in range(game.n_players):
-        M = np.moveaxis(game.payoffs[i], i, 0).reshape(game.shape[i], -1)  # (k_i, others)
-        k = M.shape[0]
-        # variables x (k), v; maximise v s.t. v - x.M[:, j] <= 0, sum x = 1
-        c = np.zeros(k + 1)
-        c[-1] = -1.0
-        A_ub = np.hstack([-M.T, np.ones((M.shape[1], 1))])
-        res = linprog(c, A_ub=A_ub, b_ub=np.zeros(M.shape[1]),
-                      A_eq=np.hstack([np.ones((1, k)), np.zeros((1, 1))]), b_eq=[1.0],
-                      bounds=[(0, None)] * k + [(None, None)], method="highs")
-        out[i] = -res.fun if res.status == 0 else float(M.min(axis=1).max())
-    return out
+    return security_levels(game)
 
 
 # ---------------------------------------------------------------------- sparse structure
@@ -346,7 +330,7 @@ def _disjoint_moves(candidates: np.ndarray, gains: np.ndarray, inc: _Incidence) 
 
 
 def welfare_local_optimum(scenario, max_rounds: int = 10_000,
-                          tol: float = 1e-12) -> tuple[np.ndarray, float, int]:
+                          tol: float = RTOL) -> tuple[np.ndarray, float, int]:
     """Best welfare 1-opt local maximum from everyone-cooperates and everyone-self."""
     inc = _Incidence(scenario)
     n = scenario.n_players
@@ -359,21 +343,23 @@ def welfare_local_optimum(scenario, max_rounds: int = 10_000,
             dW = welfare_deviations(scenario, a, inc)
             k = np.argmax(dW, axis=1)
             gain = dW[np.arange(n), k]
-            scale = max(1.0, float(np.abs(scenario.payoffs(a[None, :])).sum()))
-            movers = np.flatnonzero(gain > tol * scale)
+            u = scenario.payoffs(a[None, :])[0]
+            # a gain counts above tol x the deviations' welfare range (unit-free) and
+            # above the round-off of the welfare itself
+            movers = np.flatnonzero(gain > gap_tol(span(dW), np.abs(u).sum(), tol))
             if not len(movers):
                 break
             chosen = _disjoint_moves(movers, gain[movers], inc)
             a = a.copy()
             a[chosen] = k[chosen]
         w = float(scenario.payoffs(a[None, :]).sum())
-        if best is None or w > best[1] + 1e-12 * max(1.0, abs(w)):
+        if best is None or w > best[1] + gap_tol(0.0, w):
             best = (a, w)
     return best[0], best[1], total_rounds
 
 
 def best_response_dynamics_sparse(scenario, max_rounds: int = 10_000,
-                                  tol: float = 1e-12) -> tuple[np.ndarray, bool, int]:
+                                  tol: float = RTOL) -> tuple[np.ndarray, bool, int]:
     """Asynchronous best-response dynamics from everyone-self, using
     ``scenario.deviation_payoffs``; returns ``(profile, converged, rounds)``."""
     inc = _Incidence(scenario)
@@ -385,7 +371,9 @@ def best_response_dynamics_sparse(scenario, max_rounds: int = 10_000,
         cur = dev[np.arange(n), a]
         k = np.argmax(dev, axis=1)
         regret = dev[np.arange(n), k] - cur
-        movers = np.flatnonzero(regret > tol * np.maximum(1.0, np.abs(cur)))
+        # regret counts above tol x the player's range over its own levels here
+        spread = dev.max(axis=1) - dev.min(axis=1)
+        movers = np.flatnonzero(regret > gap_tol(spread, cur, tol))
         if not len(movers):
             return a, True, r
         key = a.tobytes()

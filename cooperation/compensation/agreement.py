@@ -58,6 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import RTOL, span
 from .._result import ResultMixin
 from ..errors import InputError
 from ._inputs import PayoffModel
@@ -135,16 +136,16 @@ class TwoWayAgreement(ResultMixin):
 
 
 def _pure_ne(A: np.ndarray, B: np.ndarray, tol: float) -> list[tuple[int, int]]:
+    # best responses to tol x each player's payoff range (unit- and offset-free)
     best_a = A.max(axis=0, keepdims=True)
     best_b = B.max(axis=1, keepdims=True)
-    ok = (A >= best_a - tol * np.maximum(1.0, np.abs(best_a))) & \
-         (B >= best_b - tol * np.maximum(1.0, np.abs(best_b)))
+    ok = (best_a - A <= tol * span(A)) & (best_b - B <= tol * span(B))
     return [tuple(int(v) for v in x) for x in np.argwhere(ok)]
 
 
 def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, hazard=None,
                       compliance=None, subsidy: float = 0.0, outside_option="nash",
-                      tol: float = 1e-9) -> TwoWayAgreement:
+                      tol: float = RTOL) -> TwoWayAgreement:
     """Bargaining range of the stake of a two-way conditional transfer (Xin'an type).
 
     Downstream pays upstream ``s`` when the monitored index meets the standard,
@@ -314,7 +315,8 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
     def payoffs_at(s: float):
         return [U[i] + sign[i] * s * tr + bonus[i] for i in range(2)]
 
-    scale = max(1.0, float(np.abs(U).max()), float(np.abs(o).max()))
+    # money scale of the comparisons: the payoff range (free of the unit and of offsets)
+    scale = max(span(U[0]), span(U[1])) or max(float(np.abs(U).max()), 1e-300)
 
     W = U[0] + U[1]
     W0 = float(o.sum())

@@ -597,10 +597,15 @@ class Scenario:
         return out
 
     def best_responses(self, profile, tol: float = 1e-9) -> np.ndarray:
-        """Boolean ``(n, K)``: which levels are best responses of each jurisdiction to ``profile``."""
+        """Boolean ``(n, K)``: which levels are best responses of each jurisdiction to
+        ``profile``, to ``tol`` times the spread of its payoffs over its own levels (plus
+        round-off), so the answer does not depend on the money unit."""
+        from .._numeric import gap_tol
+
         dev = self.deviation_payoffs(profile)
         best = dev.max(axis=1, keepdims=True)
-        return dev >= best - tol * np.maximum(1.0, np.abs(best))
+        spread = best - dev.min(axis=1, keepdims=True)
+        return best - dev <= gap_tol(spread, best, tol)
 
     def is_equilibrium(self, profile, tol: float = 1e-9) -> bool:
         """Whether a pure profile is a Nash equilibrium (no jurisdiction gains by deviating)."""
