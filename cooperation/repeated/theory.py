@@ -221,13 +221,15 @@ def min_discount(strategy, R: float = 3.0, S: float = 0.0, T: float = 5.0, P: fl
     AlwaysCooperate        ``inf`` (never: defection pays at once)
     =====================  ===========================================  ==========
 
-    ``inf`` means no ``delta < 1`` works. Other strategies raise an error.
+    ``inf`` means no ``delta < 1`` works: a threshold of 1 or more (WSLS with
+    the standard payoffs 3, 0, 5, 1 needs ``delta >= (5-3)/(3-1) = 1``) cannot
+    be met by a continuation probability. Other strategies raise an error.
 
     Examples
     --------
     >>> from cooperation import repeated as rp
     >>> rp.min_discount(rp.TitForTat()), rp.min_discount(rp.WinStayLoseShift())
-    (0.6666666666666666, 1.0)
+    (0.6666666666666666, inf)
     """
     R, S, T, P = _pd_check(R, S, T, P)
     s = strategy
@@ -248,7 +250,7 @@ def min_discount(strategy, R: float = 3.0, S: float = 0.0, T: float = 5.0, P: fl
                          "(known: GrimTrigger, TitForTat, WinStayLoseShift, AlwaysDefect, "
                          "AlwaysCooperate)", field="strategy", value=str(s),
                          fix="simulate with continuation=delta instead")
-    return d if d <= 1.0 else math.inf
+    return d if d < 1.0 else math.inf
 
 
 # ============================================================================ memory-one chains

@@ -247,7 +247,9 @@ def _assemble(design: pd.DataFrame, seeds: list[int], results: dict[int, dict],
     if outcomes.shape[1] == 0:
         outcomes = pd.DataFrame(index=range(m))
     df = design.copy()
-    df["seed"] = np.asarray(seeds, dtype=np.int64)
+    # Python ints (object column): a row read with df.iloc[k] would upcast an int64
+    # seed near 2**63 to float, silently giving another seed
+    df["seed"] = pd.Series([int(x) for x in seeds], index=df.index, dtype=object)
     df = pd.concat([df, outcomes.set_axis(df.index)], axis=1)
     df.attrs["sweep"] = {k: meta[k] for k in ("func", "parameters", "cells", "seed_entropy",
                                               "spawn_key")}

@@ -49,9 +49,13 @@ def spec_dir(tmp_path):
 
 
 def _expected(spec_dir):
+    """The API's table as a file reader sees it: seeds are Python ints in memory and
+    exact digits on disk, read back as int64 (every seed is below 2**63)."""
     spec = load_spec(spec_dir / "spec.toml")
-    return co.sweep(spec.func, spec.grid, seed=4, fixed={"runs": 400}, executor="serial",
-                    progress=False)
+    df = co.sweep(spec.func, spec.grid, seed=4, fixed={"runs": 400}, executor="serial",
+                  progress=False)
+    assert all(type(x) is int for x in df["seed"])
+    return df.astype({"seed": "int64"})
 
 
 def test_spec_parses(spec_dir):
