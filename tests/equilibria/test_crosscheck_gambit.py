@@ -86,3 +86,49 @@ def test_wrong_lemke_howson_answers_do_not_withdraw_completeness():
     res = co.mixed_equilibria(co.NormalFormGame.from_bimatrix(A, B))
     assert "not equilibria and were ignored" in res.cross_check
     assert res.complete and _ours(res) == _gambit_mixed(A, B)
+
+
+# the same games in other money units: x 1e6 (yuan for 元-valued payoffs), + 1e8, x 1e-6;
+# each must give gambit's exact equilibria of the unscaled game, with every method
+TRANSFORMS = [(1e6, 0.0), (1.0, 1e8), (1e-6, 0.0), (1e9, -1e10)]
+
+
+@pytest.mark.parametrize("a,b", TRANSFORMS)
+@pytest.mark.parametrize("method", ["vertex_enumeration", "support_enumeration",
+                                    "lemke_howson"])
+def test_rescaled_games_equal_gambit(a, b, method):
+    games = GAMES if method == "vertex_enumeration" else GAMES[:20]
+    wrong = []
+    for k, (A, B) in enumerate(games):
+        res = co.mixed_equilibria(co.NormalFormGame.from_bimatrix(a * A + b, a * B + b),
+                                  method=method)
+        if not res.complete or _ours(res) != _gambit_mixed(A, B):
+            wrong.append(k)
+    assert wrong == []
+
+
+def test_degenerate_6x6_in_hundreds_equal_gambit():
+    """Payoffs {0, 100, 200}: degenerate 6x6 games, gambit's answer on {0, 1, 2}."""
+    rng = np.random.default_rng(6)
+    wrong = []
+    for k in range(20):
+        A = rng.integers(0, 3, size=(6, 6))
+        B = rng.integers(0, 3, size=(6, 6))
+        res = co.mixed_equilibria(co.NormalFormGame.from_bimatrix(100 * A, 100 * B))
+        if not res.complete or _ours(res) != _gambit_mixed(A, B):
+            wrong.append(k)
+    assert wrong == []
+
+
+def test_generic_games_times_1e8_unchanged():
+    rng = np.random.default_rng(8)
+    for _ in range(20):
+        A = rng.normal(size=(4, 4))
+        B = rng.normal(size=(4, 4))
+        r0 = co.mixed_equilibria(co.NormalFormGame.from_bimatrix(A, B))
+        r1 = co.mixed_equilibria(co.NormalFormGame.from_bimatrix(1e8 * A, 1e8 * B))
+        assert r0.complete and r1.complete and r0.degenerate is False
+        assert len(r0.equilibria) == len(r1.equilibria)
+        for (x0, y0), (x1, y1) in zip(r0.equilibria, r1.equilibria, strict=True):
+            np.testing.assert_allclose(x1, x0, atol=1e-9)
+            np.testing.assert_allclose(y1, y0, atol=1e-9)
