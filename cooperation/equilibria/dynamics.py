@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import gap_tol, player_spans
 from .._result import ResultMixin
 from ..errors import GameError
 from ..games.normal_form import NormalFormGame
@@ -92,6 +93,7 @@ def best_response_dynamics(game, start=None, max_iter: int = 1000, seed=0) -> Tr
     [1, 1]
     """
     g = as_game(game)
+    spans = player_spans(g.payoffs)
     if max_iter < 1:
         raise GameError("must be >= 1", field="max_iter", value=max_iter)
     rng = _rng(seed)
@@ -105,7 +107,7 @@ def best_response_dynamics(game, start=None, max_iter: int = 1000, seed=0) -> Tr
             idx[i] = slice(None)
             vals = g.payoffs[(i,) + tuple(idx)]
             best = vals.max()
-            tol = 1e-12 * max(1.0, abs(best))
+            tol = gap_tol(spans[i], best)      # relative to i's payoff range
             if vals[a[i]] < best - tol:
                 choices = np.flatnonzero(vals >= best - tol)
                 a[i] = int(rng.choice(choices))
@@ -128,6 +130,7 @@ def fictitious_play(game, iterations: int = 1000, seed=0) -> Trajectory:
     (Robinson 1951).
     """
     g = as_game(game)
+    spans = player_spans(g.payoffs)
     if iterations < 1:
         raise GameError("must be >= 1", field="iterations", value=iterations)
     rng = _rng(seed)
@@ -141,7 +144,7 @@ def fictitious_play(game, iterations: int = 1000, seed=0) -> Trajectory:
         acts = []
         for i in range(g.n_players):
             best = dev[i].max()
-            choices = np.flatnonzero(dev[i] >= best - 1e-12 * max(1.0, abs(best)))
+            choices = np.flatnonzero(dev[i] >= best - gap_tol(spans[i], best))
             acts.append(int(rng.choice(choices)))
         for i, k in enumerate(acts):
             counts[i][k] += 1.0
