@@ -45,6 +45,7 @@ from .equilibria import (
     social_optimum,
 )
 from .games import NormalFormGame
+from .reserves import ReservePlan, design_reserves
 from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
 from .sweeps import sweep
 
@@ -62,4 +63,5 @@ __all__ = [
     "CompensationResult", "FundResult", "TwoWayAgreement", "design_compensation", "design_fund",
     "two_way_agreement", "PaymentPlan", "payment_plan",
     "repeated",
+    "ReservePlan", "design_reserves",
 ]
