@@ -146,7 +146,9 @@ def _numbers(df: pd.DataFrame, table: str, col: str, lo: float = 0.0,
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         rule = f"must be a number >= {lo:g}" + ("" if allow_inf else " (finite)")
-        raise InputError(rule, field=f"{table}[{k}].{col}", value=df[col].iloc[k])
+        raw = df[col].iloc[k]
+        raise InputError(rule, field=f"{table}[{k}].{col}",
+                         value=float(raw) if isinstance(raw, (int, float, np.number)) else raw)
     return vals
 
 
