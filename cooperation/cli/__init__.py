@@ -28,6 +28,7 @@ COMMANDS = (
     "fund",
     "simulate",
     "sweep",
+    "reserves",
 )
 
 

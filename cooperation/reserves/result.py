@@ -234,7 +234,10 @@ def make_plan(model: ReserveModel, sol, diagnosis, backend: str, build: float) -
         "quantity": ys[pos], "hours": d.arc_hours[pos], "unit_cost": d.arc_cost[pos]},
         columns=DISPATCH_COLS)
     un = np.where(vals["unmet"] < tolq, 0.0, vals["unmet"])
-    unmet = dem_base.assign(delivered=d.quantity - un, unmet=un,
+    got = np.bincount(d.arc_row, weights=ys, minlength=d.quantity.size) if ys.size else \
+        np.zeros(d.quantity.size)
+    got = np.where(got < tolq, 0.0, np.minimum(got, d.quantity))
+    unmet = dem_base.assign(delivered=got, unmet=un,
                             demand_dual=dual_true[model.rows["demand"]])
     owner_names = np.array([d.players[o] if o >= 0 else ("(higher level)" if o == -1 else "")
                             for o in model.row_owner], dtype=object)
