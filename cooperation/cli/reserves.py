@@ -136,7 +136,7 @@ def run(args, out) -> int:
     print_table(shares, out)
     chk = plan.core_check("owen")
     print(f"\nOwen's shares: {chk.message}", file=out)
-    data["shares"] = shares
+    data["shares"] = shares.reset_index()
     data["core_check"] = {"rule": chk.rule, "in_core": chk.in_core, "method": chk.method,
                           "linear_production": chk.linear_production,
                           "max_excess": chk.max_excess, "message": chk.message}

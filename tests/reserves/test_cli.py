@@ -37,7 +37,7 @@ def test_cli_matches_api(tmp_path, capsys):
     np.testing.assert_allclose(np.asarray(shares["owen"], float), owen.to_numpy(), rtol=1e-9)
     np.testing.assert_allclose(np.asarray(shares["stand_alone"], float),
                                plan.pooling_game().singletons, rtol=1e-9)
-    assert list(shares.index) == list(owen.index)
+    assert list(shares["jurisdiction"]) == list(owen.index)
 
 
 def test_cli_passes_only_what_was_typed(tmp_path):
