@@ -28,11 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cooperation as co  # noqa: E402
-from cooperation.compensation import design as D  # noqa: E402
-
 from _timing import best_of  # noqa: E402
 from bench_compensation import county_scenario  # noqa: E402
+
+import cooperation as co  # noqa: E402
+from cooperation.compensation import design as D  # noqa: E402
 
 
 def coalition_values(scenario: co.Scenario, seed: int = 0) -> co.TUGame:

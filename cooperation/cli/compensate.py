@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from ..compensation.design import FAMILIES, OBJECTIVES
+from ..errors import InputError
 from ._common import CSV_FLOAT, check_out, number, print_table, write_result
 
 __all__ = ["register", "add_arguments", "run"]
@@ -87,9 +88,9 @@ def _plan_section(args, scenario, res, data: dict, out):
 
 
 def run(args, out) -> int:
-    from ..scenario import load_scenario
     from ..compensation.agreement import two_way_agreement
     from ..compensation.design import design_compensation
+    from ..scenario import load_scenario
 
     ext = check_out(args.out)
     scenario = load_scenario(args.scenario)

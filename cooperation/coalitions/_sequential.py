@@ -52,8 +52,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import SolverError
+from ..lp import INF, HighsLP
 from ._bits import subset_sums
-from ._lp import INF, HighsLP
 from .tu_game import TUGame
 
 _FREE, _FIXED, _OFF = 0, 1, 2

@@ -49,8 +49,8 @@ import pandas as pd
 
 from .._result import ResultMixin
 from ..errors import InputError
+from ..lp import INF, HighsLP
 from ._bits import subset_sums
-from ._lp import INF, HighsLP
 from ._sequential import in_span_mask, span_complement
 from .core import as_allocation
 from .tu_game import as_tugame

@@ -82,8 +82,8 @@ import pandas as pd
 from .._numeric import RTOL
 from .._result import ResultMixin
 from ..errors import InputError, SolverError
+from ..lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, LinearProgram, Objective, solve_lp
 from ._inputs import TENSOR_MAX_PROFILES, PayoffModel
-from ._lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, LinearProgram, Objective, solve_lp
 
 __all__ = ["design_compensation", "CompensationResult", "Diagnosis", "FAMILIES", "OBJECTIVES"]
 

@@ -90,7 +90,7 @@ import pandas as pd
 
 from .._result import ResultMixin
 from ..errors import InputError
-from ._lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, LinearProgram, Objective, solve_lp
+from ..lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, LinearProgram, Objective, solve_lp
 
 __all__ = ["HIGHER_LEVEL", "RULES", "PaymentPlan", "payment_plan", "fixed_plan",
            "scenario_links"]
@@ -744,7 +744,7 @@ def _on_optimal_face(n_nodes, src, dst, cap, b, c, sol, f, tie: bool, w, backend
         pv = np.zeros(lp.n_cols)
         pv[f2] = w
         probes = [pv, -pv]
-    s2 = solve_lp(lp, [Objective(ones, 1, "money_routed")], backend=backend, tol=tol,
+    s2 = solve_lp(lp, [Objective(ones, 1, "money_routed")], backend=backend,
                   time_limit=time_limit, probes=probes)
     if s2.status != STATUS_OPTIMAL:
         return None, None, s2.build_time, s2.solve_time
@@ -758,7 +758,7 @@ def _on_optimal_face(n_nodes, src, dst, cap, b, c, sol, f, tie: bool, w, backend
 
 def _elastic(n_nodes, src, dst, cap, b, c, backend, tol, time_limit, groups=()):
     lp, f, slack = _flow_lp(n_nodes, src, dst, cap, b, elastic=np.abs(b) > 0, groups=groups)
-    sol = solve_lp(lp, _objectives(lp.n_cols, f, c, slack), backend=backend, tol=tol,
+    sol = solve_lp(lp, _objectives(lp.n_cols, f, c, slack), backend=backend,
                    time_limit=time_limit)
     return sol, f, slack
 
@@ -780,7 +780,7 @@ def _solve_plan(nodes, players, higher_level, b, src, dst, c, cap, full, unit, h
         lp, f, _ = _flow_lp(n_nodes, src, dst, cap, b)
         cc = np.zeros(lp.n_cols)
         cc[f] = c
-        sol = solve_lp(lp, [Objective(cc, 1, "cost")], backend=backend, tol=tol,
+        sol = solve_lp(lp, [Objective(cc, 1, "cost")], backend=backend,
                        time_limit=time_limit)
         build += sol.build_time
         solve += sol.solve_time
