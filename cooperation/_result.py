@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["ResultMixin"]
+__all__ = ["ResultMixin", "SolverResultMixin"]
 
 
 class ResultMixin:
@@ -35,3 +35,27 @@ class ResultMixin:
             table = ""
         return (f"<div><strong>{html.escape(type(self).__name__)}</strong>"
                 f"<table>{head}</table>{table}</div>")
+
+
+class SolverResultMixin(ResultMixin):
+    """Results of an optimisation, in the ``scipy.optimize`` vocabulary.
+
+    A subclass (a frozen dataclass) has the fields ``success`` (bool),
+    ``status`` (0 optimal, 1 iteration or time limit, 2 infeasible, 3
+    unbounded, 4 numerical difficulties: :data:`cooperation.lp.STATUS_TEXT`),
+    ``message`` (one sentence, in decimals) and ``solver`` (which solver ran);
+    this mixin adds the readable status and the first summary lines, so that
+    every solver result starts its repr the same way.
+    """
+
+    @property
+    def status_text(self) -> str:
+        from .lp.model import STATUS_TEXT
+
+        return STATUS_TEXT.get(getattr(self, "status", None), "unknown")
+
+    def _solver_summary(self) -> list[tuple[str, object]]:
+        return [("success", getattr(self, "success", None)),
+                ("status", f"{getattr(self, 'status', None)} ({self.status_text})"),
+                ("message", getattr(self, "message", "")),
+                ("solver", getattr(self, "solver", ""))]
