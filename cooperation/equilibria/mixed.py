@@ -244,7 +244,7 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
     >>> import cooperation as co
     >>> mp = co.NormalFormGame.from_bimatrix([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
     >>> res = co.mixed_equilibria(mp)
-    >>> [(x.tolist(), y.tolist()) for x, y in res.equilibria], res.complete
+    >>> [(x.round(12).tolist(), y.round(12).tolist()) for x, y in res.equilibria], res.complete
     ([([0.5, 0.5], [0.5, 0.5])], True)
     """
     g = as_game(game)

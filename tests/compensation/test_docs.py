@@ -1,21 +1,8 @@
-"""The Examples blocks of the compensation modules run and give what they show."""
+"""The public compensation functions document their formula's source and an example.
 
-import doctest
-import importlib
-
-import pytest
-
-MODULES = ["cooperation.compensation.design", "cooperation.compensation.fund",
-           "cooperation.compensation.agreement", "cooperation.compensation._lp",
-           "cooperation.compensation._inputs"]
-
-
-@pytest.mark.parametrize("name", MODULES)
-def test_examples(name, monkeypatch):
-    monkeypatch.chdir(__import__("pathlib").Path(__file__).resolve().parents[2])
-    mod = importlib.import_module(name)
-    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
+(Every Examples block in the package runs under ``--doctest-modules``, set in
+pyproject.toml, from the repository root.)
+"""
 
 
 def test_public_functions_have_examples_and_references():
