@@ -34,8 +34,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cooperation as co  # noqa: E402
 from _timing import best_of  # noqa: E402
+
+import cooperation as co  # noqa: E402
 
 
 def instance(n: int, n_depots: int, n_items: int, n_scen: int, seed: int = 0):

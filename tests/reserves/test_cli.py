@@ -20,8 +20,8 @@ def _api(**kw):
     items = pd.read_csv(f"{CASE}/items.csv")
     return co.design_reserves(s, pd.read_csv(f"{CASE}/depots.csv"),
                               pd.read_csv(f"{CASE}/roads.csv"),
-                              items=dict(zip(items["item"], items["units_per_damage"])),
-                              penalty=dict(zip(items["item"], items["penalty"])), **kw)
+                              items=dict(zip(items["item"], items["units_per_damage"], strict=True)),
+                              penalty=dict(zip(items["item"], items["penalty"], strict=True)), **kw)
 
 
 def test_cli_matches_api(tmp_path, capsys):

@@ -191,14 +191,14 @@ def test_demand_from_scenario_and_design():
 
 
 @pytest.mark.parametrize("mutate, field", [
-    (lambda d, p, l: (d.drop(columns="probability"), p, l), "demand"),
-    (lambda d, p, l: (d.assign(quantity=[-1.0, 10.0]), p, l), "demand[0].quantity"),
-    (lambda d, p, l: (d.assign(probability=[0.7, 0.7]), p, l), "demand.probability"),
-    (lambda d, p, l: (pd.concat([d, d.iloc[[0]]]), p, l), "demand[2]"),
-    (lambda d, p, l: (d, p.assign(capacity=["x", 1.0]), l), "depots[0].capacity"),
-    (lambda d, p, l: (d, p.assign(jurisdiction=["", "B"]), l), "depots.depot"),
-    (lambda d, p, l: (d, p, l.assign(hours=[-5.0])), "links[0].hours"),
-    (lambda d, p, l: (d, p, l.assign(to=["A"])), "links[0]"),
+    (lambda d, p, k: (d.drop(columns="probability"), p, k), "demand"),
+    (lambda d, p, k: (d.assign(quantity=[-1.0, 10.0]), p, k), "demand[0].quantity"),
+    (lambda d, p, k: (d.assign(probability=[0.7, 0.7]), p, k), "demand.probability"),
+    (lambda d, p, k: (pd.concat([d, d.iloc[[0]]]), p, k), "demand[2]"),
+    (lambda d, p, k: (d, p.assign(capacity=["x", 1.0]), k), "depots[0].capacity"),
+    (lambda d, p, k: (d, p.assign(jurisdiction=["", "B"]), k), "depots.depot"),
+    (lambda d, p, k: (d, p, k.assign(hours=[-5.0])), "links[0].hours"),
+    (lambda d, p, k: (d, p, k.assign(to=["A"])), "links[0]"),
 ])
 def test_bad_input_names_field(two, mutate, field):
     with pytest.raises(InputError) as exc:
