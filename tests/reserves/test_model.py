@@ -236,3 +236,25 @@ def test_answers_do_not_depend_on_units(seed, log_money, log_qty):
                                atol=1e-6 * qrange)
     np.testing.assert_allclose(scaled.unmet["demand_dual"] / a,
                                base.unmet["demand_dual"], rtol=1e-6, atol=1e-6)
+
+
+def test_demand_from_scenario_rejects_overlapping_hazards():
+    s = co.Scenario([co.Jurisdiction("A"), co.Jurisdiction("B")],
+                    [co.Hazard("flood", 0.7, 10.0, {"A": 1.0}),
+                     co.Hazard("slide", 0.6, 4.0, {"B": 1.0})], unit="u")
+    with pytest.raises(InputError, match="mutually exclusive"):
+        co.design_reserves(s, pd.DataFrame({"depot": ["d"], "jurisdiction": ["A"],
+                                            "item": ["kit"], "capacity": [1.0],
+                                            "holding_cost": [1.0]}), None, items={"kit": 1})
+
+
+def test_shipped_case_deadline_is_the_cited_one():
+    import inspect
+    import tomllib
+
+    with open("data/chishui_reserves/scenario.toml", "rb") as f:
+        cited = tomllib.load(f)["sources"]["deadline_hours"]
+    default = inspect.signature(co.design_reserves).parameters["deadline_hours"].default
+    assert cited == default == 48
+    text = open("data/chishui_reserves/SOURCES.md", encoding="utf-8").read()
+    assert "48" in text and "illustrative" in text.lower()
