@@ -48,16 +48,25 @@ nucleolus of cooperative games. *Mathematical Programming* 190, 135-170.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import SolverError
 from ..lp import INF, HighsLP
 from ._bits import subset_sums
-from .tu_game import TUGame
+
+if TYPE_CHECKING:  # a type only: tu_game imports this module (is_balanced)
+    from .tu_game import TUGame
 
 _FREE, _FIXED, _OFF = 0, 1, 2
-_PROJ = np.random.default_rng(20240601).standard_normal((64, 2))  # fixed, not user-facing
+
+
+@lru_cache(maxsize=1)
+def _projection() -> np.ndarray:
+    """A fixed (seeded) random projection, built on first use, not at import."""
+    return np.random.default_rng(20240601).standard_normal((64, 2))
 
 
 def span_complement(rows: np.ndarray, n: int, tol: float = 1e-10) -> np.ndarray:
@@ -73,7 +82,7 @@ def in_span_mask(Z: np.ndarray, n: int) -> np.ndarray:
     """Boolean ``2**n``: coalitions whose indicator is orthogonal to ``Z`` (in the span)."""
     if Z.shape[1] == 0:
         return np.ones(1 << n, dtype=bool)
-    q = subset_sums(Z @ _PROJ[: Z.shape[1]])
+    q = subset_sums(Z @ _projection()[: Z.shape[1]])
     return np.all(np.abs(q) <= 1e-9 * np.sqrt(n), axis=1)
 
 
@@ -236,3 +245,16 @@ class SequentialLP:
             self.levels = [float(t) for t in sol[n:]]
         self.x = x
         return x
+
+
+def least_core_epsilon(game: TUGame, tol: float | None = None
+                       ) -> tuple[np.ndarray, float, SequentialLP | None]:
+    """``(x, epsilon, engine)`` of the least-core LP ``min eps : x(S) >= v(S) - eps,
+    x(N) = v(N)`` (the first stage of the sequential LPs), in the game's own unit;
+    one player: ``(v(N), -inf, None)``."""
+    if game.n_players == 1:
+        return np.array([game.grand_value]), -np.inf, None
+    scale = game.scale
+    eng = SequentialLP(game._unit_scaled(), imputation=False, tol=game._tol(tol) / scale)
+    x, eps, _, _ = eng.solve_stage()
+    return x * scale, eps * scale, eng

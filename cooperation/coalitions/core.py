@@ -34,7 +34,7 @@ import pandas as pd
 from .._result import ResultMixin
 from ..errors import InputError
 from ._bits import subset_sums
-from ._sequential import SequentialLP
+from ._sequential import least_core_epsilon
 from .tu_game import TUGame, as_tugame
 
 __all__ = ["excesses", "most_violated_coalition", "CoalitionExcess", "in_core",
@@ -262,16 +262,12 @@ def least_core(v, tol: float | None = None) -> LeastCore:
     """
     g = as_tugame(v)
     t = g._tol(tol)
-    n = g.n_players
-    if n == 1:
+    if g.n_players == 1:
         alloc = pd.Series([g.grand_value], index=pd.Index(g.players, name="player"),
                           name="least_core")
         return LeastCore(-np.inf, alloc, True, 0, True,
                          "one player: no proper coalition, the core is {v(N)}", 0, 0)
-    scale = g.scale
-    eng = SequentialLP(g._unit_scaled(), imputation=False, tol=t / scale)
-    x, eps, _, _ = eng.solve_stage()
-    x, eps = x * scale, eps * scale
+    x, eps, eng = least_core_epsilon(g, tol)
     alloc = pd.Series(x, index=pd.Index(g.players, name="player"), name="least_core")
     return LeastCore(float(eps), alloc, bool(eps <= t), 0, True,
                      "optimal" + (" (core non-empty)" if eps <= t else " (core empty)"),

@@ -470,8 +470,9 @@ class TUGame(ResultMixin):
 
     def is_balanced(self, tol: float | None = None) -> bool:
         """Non-empty core (Bondareva-Shapley): least-core ``epsilon <= tol``."""
-        from .core import least_core
-        return least_core(self).epsilon <= self._tol(tol)
+        from ._sequential import least_core_epsilon  # the LP of co.least_core
+
+        return bool(least_core_epsilon(self, tol)[1] <= self._tol(tol))
 
     def is_essential(self) -> bool:
         """``v(N) > sum_i v({i})`` (there is something to share)."""
