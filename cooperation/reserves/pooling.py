@@ -32,9 +32,11 @@ games Samet and Zemel 1984). This holds when
 
 :func:`core_check` states which of these the model meets and then certifies
 (or refutes) core membership numerically: by enumerating every coalition's
-LP (up to ``max_enumerate`` jurisdictions) or, beyond, by one mixed-integer
-separation problem ``min_{S, z} c z - x(S)`` s.t. ``A z >= sum_i s_i b^i``,
-``s`` binary, whose optimum is ``min_S c(S) - x(S)`` (HiGHS MIP via
+LP (up to ``max_enumerate`` jurisdictions); for Owen's shares under the
+conditions, by checking Owen's proof on the numbers (the prices ``pi`` are
+feasible in the dual of every coalition's LP: reduced costs and signs); or, for any
+shares, by one mixed-integer separation problem ``min_{S, z} c z - x(S)``
+s.t. ``A z >= sum_i s_i b^i``, ``s`` binary, whose optimum is ``min_S c(S) - x(S)`` (HiGHS MIP via
 ``scipy.optimize.milp``): the shares are in the core iff it is ``>= 0``.
 
 References
@@ -67,6 +69,8 @@ __all__ = ["pooling_game", "allocation", "owen_shares", "core_check", "CoreCheck
 RULES = ("owen", "shapley", "nucleolus")
 #: relative tolerance (of the largest |c(S)|) of the core check
 CORE_RTOL = 1e-7
+#: HiGHS's default absolute MIP gap (objective units of the scaled model)
+MIP_ABS_GAP = 1e-6
 
 
 def _highs_model(model):
@@ -274,7 +278,8 @@ class CoreCheck(ResultMixin):
         Every condition met: the dual shares lie in the core by the theorem.
     method : str
         How membership was checked: ``"enumeration"`` (every coalition's LP),
-        ``"MILP separation"`` (one mixed-integer problem), or ``"none"``.
+        ``"MILP separation"`` (one mixed-integer problem) or ``"dual certificate"``
+        (the prices are dual feasible for every coalition; ``max_excess`` is then nan).
     in_core : bool or None
         ``x(S) <= c(S)`` for every coalition and ``x(N) = c(N)``, within ``tol``;
         None when the check could not be completed.
@@ -378,6 +383,31 @@ def _milp_separation(plan, x: np.ndarray, time_limit):
         (None if res.fun is None else float(res.fun) * model.money), s
 
 
+def _dual_certificate(plan, rtol: float = 1e-6) -> tuple[bool, str]:
+    """Owen's proof checked on the numbers: the grand LP's prices ``pi`` are feasible for
+    the dual of every coalition's LP (the dual feasible set does not depend on ``S``), so
+    ``x(S) = b(S) . pi <= c(S)`` for all ``S`` by weak duality.
+
+    Checks, in the scaled model, reduced costs ``c - A^T pi >= 0`` on columns ``>= 0``
+    (``= 0`` on free ones) and the signs ``pi >= 0`` on ``>=`` rows, ``<= 0`` on ``<=``
+    rows, within ``rtol`` (scaled units: the largest cost coefficient is 1 before
+    probabilities; HiGHS's own dual feasibility tolerance is 1e-7).
+    """
+    model = plan._model
+    lp = model.lp
+    pi = plan._row_dual
+    r = model.c - lp.A.T @ pi
+    t = rtol
+    free = np.isneginf(lp.lb)
+    worst_r = float(max(-r[~free].min(initial=0.0), np.abs(r[free]).max(initial=0.0)))
+    ge = np.isfinite(lp.lo) & ~np.isfinite(lp.hi)
+    le = np.isfinite(lp.hi) & ~np.isfinite(lp.lo)
+    worst_s = float(max(-pi[ge].min(initial=0.0), pi[le].max(initial=0.0)))
+    ok = worst_r <= t and worst_s <= t
+    return ok, (f"largest reduced-cost violation {worst_r:.2g}, dual sign violation "
+                f"{worst_s:.2g} (tol {t:.2g}, scaled units)")
+
+
 def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate: int = 15,
                time_limit: float | None = 60.0) -> CoreCheck:
     """Check Owen's conditions and certify whether ``rule``'s shares lie in the core.
@@ -388,8 +418,11 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
     ----------
     plan : ReservePlan
     rule : {"owen", "shapley", "nucleolus"}
-    method : {"auto", "enumeration", "milp"}
-        ``"auto"``: enumeration up to ``max_enumerate`` jurisdictions, else MILP.
+    method : {"auto", "enumeration", "milp", "dual"}
+        ``"auto"``: enumeration up to ``max_enumerate`` jurisdictions; beyond, the
+        dual certificate for Owen's shares when Owen's conditions hold, else MILP.
+        ``"dual"``: check that the pool's prices are feasible in the (common)
+        dual of every coalition's LP, Owen's proof on the numbers (any ``n``).
     time_limit : float, optional
         Seconds for the MILP; when it stops early ``in_core`` is None unless a
         blocking coalition was found.
@@ -409,8 +442,8 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
     >>> chk.linear_production, chk.method, chk.in_core
     (True, 'enumeration', True)
     """
-    if method not in ("auto", "enumeration", "milp"):
-        raise InputError("must be 'auto', 'enumeration' or 'milp'", field="method",
+    if method not in ("auto", "enumeration", "milp", "dual"):
+        raise InputError("must be 'auto', 'enumeration', 'milp' or 'dual'", field="method",
                          value=method)
     cond = _conditions(plan)
     lin = bool(cond["met"].all())
@@ -418,7 +451,33 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
     n = len(x)
     xa = x.to_numpy(float)
     players = tuple(x.index)
-    use = method if method != "auto" else ("enumeration" if n <= max_enumerate else "milp")
+    if method == "dual" and not (lin and rule == "owen"):
+        raise InputError("the dual certificate applies to Owen's shares when every one of "
+                         "Owen's conditions holds", field="method", value=method,
+                         fix="use method='enumeration' or 'milp'")
+    if method != "auto":
+        use = method
+    elif n <= max_enumerate:
+        use = "enumeration"
+    else:
+        use = "dual" if lin and rule == "owen" else "milp"
+    if use == "dual":
+        ok, detail = _dual_certificate(plan)
+        gap = float(xa.sum() - plan.cost)
+        tol = CORE_RTOL * max(abs(plan.cost), float(np.abs(xa).max(initial=0.0)), 1e-300)
+        inc = True if ok and abs(gap) <= tol else (False if abs(gap) > tol else None)
+        mx, worst = math.nan, ()
+        how = (f"dual certificate: the pool's prices are feasible in every coalition's "
+               f"dual within the solver's tolerance, so x(S) <= c(S) for all 2^{n} - 1 "
+               f"coalitions ({detail})")
+        if inc is None:
+            msg = f"core membership not established: {how}"
+        elif inc:
+            msg = f"in the core ({how})"
+        else:
+            msg = f"NOT efficient: x(N) - c(N) = {gap:.6g}"
+        return CoreCheck(rule, x, cond, lin, "dual certificate", inc, mx, worst, gap, tol,
+                         msg)
     if use == "enumeration":
         game = plan.pooling_game(max_players=max(16, n))
         vals = game.values
@@ -436,6 +495,9 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
         how = f"enumeration of all {2 ** n - 1} coalition LPs"
     else:
         tol = CORE_RTOL * max(abs(plan.cost), float(np.abs(xa).max(initial=0.0)), 1e-300)
+        # HiGHS stops a MIP at an absolute gap of 1e-6 objective units (scaled): a dual
+        # bound within that of zero is all that an "optimal" MIP certifies
+        tol = max(tol, MIP_ABS_GAP * plan._model.money)
         res, bound, val, s = _milp_separation(plan, xa, time_limit)
         gap = float(xa.sum() - plan.cost)
         worst = () if s is None else tuple(p for i, p in enumerate(players) if s[i])

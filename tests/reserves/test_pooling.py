@@ -155,3 +155,32 @@ def test_rules_and_limits(two):
         plan.pooling_game(max_players=1)
     with pytest.raises(InputError, match="method"):
         plan.core_check(method="guess")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dual_certificate_agrees_with_enumeration(seed):
+    plan = co.design_reserves(*random_instance(400 + seed, n=5, n_scen=3))
+    dual = plan.core_check(method="dual")
+    assert dual.method == "dual certificate" and dual.in_core is True
+    assert plan.core_check().in_core is True
+    # auto picks the certificate beyond max_enumerate
+    assert plan.core_check(max_enumerate=2).method == "dual certificate"
+
+
+def test_dual_certificate_refused_without_owens_conditions():
+    plan = co.design_reserves(*random_instance(500, n=4, central=True))
+    with pytest.raises(InputError, match="dual certificate"):
+        plan.core_check(method="dual")
+    assert plan.core_check(max_enumerate=2).method == "MILP separation"
+
+
+def test_dual_certificate_detects_non_dual_prices(two):
+    # corrupt the prices: the certificate must fail (None), never report a guess
+    plan = co.design_reserves(*two)
+    bad = plan._row_dual.copy()
+    bad[plan._model.rows["demand"][1]] += 5.0
+    object.__setattr__(plan, "_row_dual", bad)
+    from cooperation.reserves.pooling import _dual_certificate
+
+    ok, detail = _dual_certificate(plan)
+    assert not ok and "reduced-cost" in detail
