@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import ResultMixin
-from ..compensation._lp import STATUS_OPTIMAL
+from ..lp import STATUS_OPTIMAL
 from .model import ReserveModel, build_model, solve_model
 
 __all__ = ["ReserveDiagnosis", "diagnose"]

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..compensation._lp import (
+from ..lp import (
     STATUS_INFEASIBLE,
     LinearProgram,
     Objective,

@@ -60,7 +60,7 @@ import scipy.sparse as sp
 
 from .._result import ResultMixin
 from ..coalitions import TUGame, nucleolus, shapley
-from ..coalitions._lp import HighsLP
+from ..lp import HighsLP
 from ..errors import InputError, SolverError
 
 __all__ = ["pooling_game", "allocation", "owen_shares", "core_check", "CoreCheck", "RULES",
@@ -74,7 +74,7 @@ MIP_ABS_GAP = 1e-6
 
 
 def _highs_model(model):
-    """One HiGHS model of the reserve LP (coalitions' HiGHS wrapper), rows in chunks."""
+    """One incremental HiGHS model of the reserve LP (:class:`cooperation.lp.HighsLP`)."""
     lp = model.lp
     h = HighsLP(model.c, lp.lb, lp.ub, tight=True)
     A = lp.A.tocsr()

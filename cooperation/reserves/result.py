@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._result import ResultMixin
-from ..compensation._lp import STATUS_OPTIMAL, STATUS_TEXT
+from ..lp import STATUS_OPTIMAL, STATUS_TEXT
 from .model import HIGHS_STATUS, ReserveModel, plan_values
 
 __all__ = ["ReservePlan", "make_plan", "RTOL"]

@@ -10,7 +10,7 @@ import pytest
 
 import cooperation as co
 from cooperation.coalitions._bits import subset_sums
-from cooperation.compensation._lp import Objective, solve_lp
+from cooperation.lp import Objective, solve_lp
 from cooperation.errors import InputError
 from cooperation.reserves.pooling import coalition_cost
 
@@ -54,7 +54,7 @@ def test_game_values_match_fresh_lp_solves():
         lp = m.lp
         lo, hi = m.coalition_bounds(mask)
         # rebuild the rows with the coalition's bounds through the compensation LP layer
-        from cooperation.compensation._lp import LinearProgram
+        from cooperation.lp import LinearProgram
 
         fresh = LinearProgram()
         fresh.add_vars(lp.col_names, lb=lp.lb, ub=lp.ub)
