@@ -44,6 +44,7 @@ from .equilibria import (
     replicator_dynamics,
     social_optimum,
 )
+from .evolutionary import EvolutionaryGame, evolutionary_stability
 from .games import NormalFormGame
 from .reserves import ReservePlan, design_reserves
 from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
@@ -64,4 +65,5 @@ __all__ = [
     "two_way_agreement", "PaymentPlan", "payment_plan",
     "repeated",
     "ReservePlan", "design_reserves",
+    "EvolutionaryGame", "evolutionary_stability",
 ]

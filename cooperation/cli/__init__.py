@@ -29,6 +29,7 @@ COMMANDS = (
     "simulate",
     "sweep",
     "reserves",
+    "evolve",
 )
 
 

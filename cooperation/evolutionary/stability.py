@@ -1,0 +1,670 @@
+"""Every rest point of the multi-population replicator dynamics, and its stability.
+
+A state ``x`` is a rest point iff, in every population, all actions in use
+earn the same payoff: with ``S_i`` the support of ``x_i``::
+
+    f_ia(x) = f_ib(x)   for all a, b in S_i,   x_ia > 0 on S_i,  x_ia = 0 off S_i
+
+So the rest points are found support by support (every non-empty ``S_i`` of
+every population: all pure corners, every face, the interior). The system
+for one support is polynomial (multilinear in the other populations' shares):
+
+* ``method="exact"``: the payoffs are turned into exact rationals (a float is
+  read as its shortest decimal) and sympy solves each system exactly; a
+  positive-dimensional solution set is reported as a continuum, with its
+  parametric form and a representative point inside the face. ``complete`` is
+  True when every system was solved and every feasibility question decided
+  exactly (linear systems; zero-dimensional ones), None otherwise.
+* ``method="numeric"``: multi-start bounded least squares on each support
+  system (seeded); ``complete`` is None (a numerical search certifies nothing).
+* ``method="auto"`` (default): exact for games with at most three populations
+  and a tangent space of dimension ``sum_i (k_i - 1) <= 4``; numeric otherwise.
+
+Each rest point gets the eigenvalues of the Jacobian on the tangent space of
+the product of simplices (one coordinate per binary population) and a
+classification that never guesses: ``"non-hyperbolic"`` as soon as one
+eigenvalue has a real part within ``tol`` times the payoff range (the largest
+range of any player's payoffs), so rescaling money never changes an answer;
+otherwise ``"asymptotically stable"`` (all real parts negative),
+``"unstable"`` (all positive) or ``"saddle"``. A purely imaginary pair is
+marked as a centre of the linearisation, which cannot decide stability.
+``strict_nash`` says whether the point is a strict Nash equilibrium; in
+multi-population replicator dynamics an asymptotically stable rest point is
+always one (Ritzberger and Weibull 1995), so only corners can be stable.
+
+For a symbolic game, ``conditions`` lists every corner's eigenvalues and
+stability inequalities in the parameters' own names (Friedman's 1991 method),
+and whether each holds at the given values.
+
+References
+----------
+Friedman, D. (1991). Evolutionary games in economics. *Econometrica* 59(3), 637-666.
+Ritzberger, K. and Weibull, J. W. (1995). Evolutionary selection in normal-form
+games. *Econometrica* 63(6), 1371-1399.
+Hofbauer, J. and Sigmund, K. (1998). *Evolutionary Games and Population
+Dynamics*. Cambridge UP, ch. 10.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._numeric import gap_tol, player_spans
+from .._result import ResultMixin
+from ..errors import InputError
+from .game import EvolutionaryGame
+
+__all__ = ["EvolutionaryStability", "evolutionary_stability", "classify", "EIG_RTOL"]
+
+#: eigenvalue real parts within EIG_RTOL * payoff range count as zero (non-hyperbolic)
+EIG_RTOL = 1e-7
+#: shares (unit-free) closer than this to 0 count as on the boundary in numeric search
+_SHARE_TOL = 1e-9
+_KIND_ORDER = {"corner": 0, "face": 1, "interior": 2, "continuum": 3}
+
+
+@dataclass(frozen=True, repr=False)
+class EvolutionaryStability(ResultMixin):
+    """Rest points of the replicator dynamics, their eigenvalues and classes.
+
+    Attributes
+    ----------
+    rest_points : DataFrame
+        One row per rest point (or continuum): ``label``, ``point`` (tuple of
+        per-population share vectors, in action order), ``kind`` ("corner",
+        "face", "interior", "continuum"), ``support`` (action labels in use),
+        ``dimension`` (0, or the continuum's), ``description`` (a continuum's
+        parametric form), ``eigenvalues`` (tuple of complex), ``max_real``,
+        ``stability``, ``detail``, ``strict_nash``, ``nash``, ``solved``.
+    complete : bool or None
+        True only when every rest point is certified found (exact solve of
+        every support system); None when not established.
+    method : str
+        "exact (sympy)" or "numeric (multi-start least squares)".
+    conditions : DataFrame or None
+        Symbolic games: per corner, the eigenvalue expressions, the
+        stability inequalities and whether they hold at the values.
+    tolerance : float
+        The absolute eigenvalue tolerance used (``tol * payoff_range``).
+    notes : tuple of str
+    """
+
+    rest_points: pd.DataFrame
+    complete: bool | None
+    method: str
+    conditions: pd.DataFrame | None
+    players: tuple
+    actions: tuple
+    tolerance: float
+    notes: tuple = ()
+    unit: str = ""
+    values: dict = field(default_factory=dict)
+
+    @property
+    def stable(self) -> pd.DataFrame:
+        """The asymptotically stable rest points (strict equilibria, all corners)."""
+        rp = self.rest_points
+        return rp[rp["stability"] == "asymptotically stable"]
+
+    def _summary(self):
+        rp = self.rest_points
+        counts = rp["stability"].value_counts().to_dict()
+        out = [("populations", ", ".join(self.players)),
+               ("rest points", f"{len(rp)} ({', '.join(f'{v} {k}' for k, v in counts.items())})"),
+               ("asymptotically stable", ", ".join(self.stable["label"]) or "none"),
+               ("complete", self.complete), ("method", self.method)]
+        for note in self.notes:
+            out.append(("note", note))
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rest-point table with readable columns (eigenvalues rounded for display)."""
+        rp = self.rest_points
+        df = rp[["label", "kind", "support", "stability", "strict_nash", "nash",
+                 "max_real", "detail", "description", "solved"]].copy()
+        df.insert(3, "eigenvalues", [tuple(_fmt_complex(z) for z in e)
+                                     for e in rp["eigenvalues"]])
+        return df.set_index("label")
+
+    def to_latex(self, path=None, caption: str | None = None, label: str = "tab:ess") -> str:
+        """The stability table as LaTeX (symbolic games: the conditions table).
+
+        Columns: rest point, eigenvalues (in the parameters' names for a
+        symbolic game), the stability condition, and the class at the values.
+        Written atomically to ``path`` when given; the text is returned.
+        """
+        import sympy
+
+        from .symbolic import latex_table
+
+        rows = []
+        if self.conditions is not None:
+            c = self.conditions
+            for lab, r in c.iterrows():
+                eig = ", ".join(f"${sympy.latex(e)}$" for e in r["eigenvalues"])
+                conds = r["inequalities"]
+                if all(x is sympy.true for x in conds):
+                    ctext = "always"
+                elif any(x is sympy.false for x in conds):
+                    ctext = "never"
+                else:
+                    ctext = "$" + ",\\ ".join(sympy.latex(x) for x in conds
+                                              if x is not sympy.true) + "$"
+                rows.append({"Point": f"${lab}$", "Eigenvalues": eig, "ESS condition": ctext,
+                             "At the values": r["stability"]})
+            cols = ["Point", "Eigenvalues", "ESS condition", "At the values"]
+            cap = caption or "Stability of the corner rest points (Friedman's method)"
+        else:
+            for _, r in self.rest_points.iterrows():
+                rows.append({"Point": f"${r['label']}$", "Kind": r["kind"],
+                             "Eigenvalues": ", ".join(f"${_fmt_complex(z)}$"
+                                                      for z in r["eigenvalues"]),
+                             "Stability": r["stability"]})
+            cols = ["Point", "Kind", "Eigenvalues", "Stability"]
+            cap = caption or "Rest points of the replicator dynamics"
+        text = latex_table(rows, cols, caption=cap, label=label)
+        if path is not None:
+            from .._io import atomic_write_text
+
+            atomic_write_text(path, text)
+        return text
+
+
+def _fmt_complex(z: complex, digits: int = 6) -> str:
+    z = complex(z)
+    if z.imag == 0:
+        return f"{z.real:.{digits}g}"
+    sign = "+" if z.imag >= 0 else "-"
+    return f"{z.real:.{digits}g}{sign}{abs(z.imag):.{digits}g}i"
+
+
+def classify(eigenvalues, tol: float) -> tuple[str, str]:
+    """``(stability, detail)`` from tangent-space eigenvalues and an absolute tolerance.
+
+    Non-hyperbolic when any real part is within ``tol`` of zero (linearisation
+    cannot decide); otherwise asymptotically stable / unstable / saddle.
+    """
+    ev = np.asarray(eigenvalues, dtype=complex)
+    if ev.size == 0:
+        return "asymptotically stable", "no tangent directions (one action each)"
+    re, im = ev.real, ev.imag
+    zero = np.abs(re) <= tol
+    if zero.any():
+        osc = zero & (np.abs(im) > tol)
+        if zero.all() and osc.all():
+            detail = "centre of the linearisation (purely imaginary eigenvalues)"
+        elif osc.any():
+            detail = "purely imaginary pair: linearisation cannot decide"
+        else:
+            detail = f"{int(zero.sum())} zero eigenvalue(s): linearisation cannot decide"
+        return "non-hyperbolic", detail
+    if (re < 0).all():
+        return "asymptotically stable", "sink" + (" (spiral)" if (np.abs(im) > tol).any() else "")
+    if (re > 0).all():
+        return "unstable", "source" + (" (spiral)" if (np.abs(im) > tol).any() else "")
+    return "saddle", f"{int((re > 0).sum())} unstable, {int((re < 0).sum())} stable direction(s)"
+
+
+def evolutionary_stability(eg: EvolutionaryGame, method: str = "auto", tol: float = EIG_RTOL,
+                           seed=0, starts: int = 24) -> EvolutionaryStability:
+    """Find every rest point of the multi-population replicator dynamics and classify it.
+
+    Parameters
+    ----------
+    eg : EvolutionaryGame
+    method : {"auto", "exact", "numeric"}
+        How the rest-point equations are solved (see the module docstring).
+    tol : float
+        Relative eigenvalue tolerance: real parts within ``tol`` times the
+        payoff range count as zero (non-hyperbolic).
+    seed : int, SeedSequence or Generator
+        Start points of the numeric search (unused by the exact method).
+    starts : int
+        Start points per support in the numeric search.
+
+    Returns
+    -------
+    EvolutionaryStability
+
+    Examples
+    --------
+    >>> import cooperation as co
+    >>> pd_ = co.NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]],
+    ...                                       actions=[["C", "D"], ["C", "D"]])
+    >>> st = co.evolutionary_stability(co.EvolutionaryGame(pd_))
+    >>> st.stable["label"].tolist(), st.complete
+    (['(0, 0)'], True)
+    """
+    if not isinstance(eg, EvolutionaryGame):
+        raise InputError("must be an EvolutionaryGame", field="eg", value=type(eg).__name__,
+                         fix="wrap a game: co.EvolutionaryGame(game)")
+    if method not in ("auto", "exact", "numeric"):
+        raise InputError("must be 'auto', 'exact' or 'numeric'", field="method", value=method)
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < 1:
+        raise InputError("must be a number in [0, 1)", field="tol", value=tol)
+    shape = eg.shape
+    dim = sum(k - 1 for k in shape)
+    if method == "auto":
+        method = "exact" if (eg.n_populations <= 3 and dim <= 4) else "numeric"
+    R = eg.payoff_range
+    eig_tol = float(tol) * R
+    notes: list[str] = []
+    if method == "exact":
+        found, certified, more = _solve_exact(eg)
+        method_name = "exact (sympy)"
+    else:
+        found, certified, more = _solve_numeric(eg, seed, starts)
+        method_name = "numeric (multi-start least squares)"
+    notes += more
+    rows = [_row(eg, p, eig_tol) for p in found]
+    rows.sort(key=lambda r: (_KIND_ORDER[r["kind"]], r["_order"]))
+    for r in rows:
+        r.pop("_order")
+        if r["stability"] == "asymptotically stable" and not r["strict_nash"]:
+            notes.append(f"{r['label']}: stable but not strict (contradicts Ritzberger-Weibull: "
+                         "numerical trouble)")
+    cols = ["label", "point", "kind", "support", "dimension", "description", "eigenvalues",
+            "max_real", "stability", "detail", "strict_nash", "nash", "solved"]
+    df = pd.DataFrame(rows, columns=cols)
+    conditions = None
+    if eg.is_symbolic:
+        conditions = _conditions_table(eg, df)
+    return EvolutionaryStability(df, certified, method_name, conditions, eg.players,
+                                 eg.actions, eig_tol, tuple(notes), eg.unit, eg.values)
+
+
+# ---------------------------------------------------------------------------- rows
+def _label(eg: EvolutionaryGame, point) -> str:
+    if all(k == 2 for k in eg.shape):
+        return "(" + ", ".join(_short(float(p[0])) for p in point) + ")"
+    return "(" + "; ".join(", ".join(_short(float(v)) for v in p) for p in point) + ")"
+
+
+def _short(v: float) -> str:
+    if abs(v - round(v)) < 1e-12:
+        return str(int(round(v)))
+    return f"{v:.4g}"
+
+
+def _row(eg: EvolutionaryGame, found: dict, eig_tol: float) -> dict:
+    point = found["point"]
+    x = np.concatenate([np.asarray(p, float) for p in point])
+    J = eg.jacobian(x)
+    ev = np.linalg.eigvals(J) if J.size else np.zeros(0, complex)
+    ev = ev[np.lexsort((ev.imag, ev.real))]
+    kind = found["kind"]
+    if kind == "continuum":
+        stability = "non-hyperbolic"
+        detail = f"continuum of rest points (dimension {found['dimension']})"
+    else:
+        stability, detail = classify(ev, eig_tol)
+    supp = found["support"]
+    strict, nash = _nash_flags(eg, point, supp)
+    return {"label": _label(eg, point), "point": tuple(tuple(float(v) for v in p) for p in point),
+            "kind": kind,
+            "support": tuple(tuple(eg.actions[i][a] for a in s) for i, s in enumerate(supp)),
+            "dimension": found.get("dimension", 0), "description": found.get("description", ""),
+            "eigenvalues": tuple(complex(z) for z in ev),
+            "max_real": float(ev.real.max()) if ev.size else float("nan"),
+            "stability": stability, "detail": detail, "strict_nash": strict, "nash": nash,
+            "solved": found["solved"], "_order": found["order"]}
+
+
+def _nash_flags(eg: EvolutionaryGame, point, supp) -> tuple[bool, bool]:
+    """(strict Nash, Nash) of a state, with range-relative payoff tolerances."""
+    spans = player_spans(eg.payoffs)
+    dev = eg.game.deviation_payoffs([np.asarray(p, float) for p in point])
+    nash, strict = True, True
+    for i, d in enumerate(dev):
+        cur = float(d @ np.asarray(point[i], float))
+        t = float(gap_tol(spans[i], cur))
+        if d.max() - cur > t:
+            nash = False
+        if len(supp[i]) > 1:
+            strict = False
+        else:
+            a = supp[i][0]
+            others = np.delete(d, a)
+            if others.size and not (others - d[a] < -t).all():
+                strict = False
+    return bool(strict and nash), bool(nash)
+
+
+def _supports(shape):
+    per = [[s for r in range(1, k + 1) for s in itertools.combinations(range(k), r)]
+           for k in shape]
+    return list(itertools.product(*per))
+
+
+def _support_kind(supp, shape) -> str:
+    if all(len(s) == 1 for s in supp):
+        return "corner"
+    if all(len(s) == k for s, k in zip(supp, shape, strict=True)):
+        return "interior"
+    return "face"
+
+
+# ---------------------------------------------------------------------------- exact
+def _solve_exact(eg: EvolutionaryGame):
+    import sympy
+
+    from .symbolic import exact_number, share_symbols
+
+    n, shape = eg.n_populations, eg.shape
+    if eg.is_symbolic:
+        sub = {s: exact_number(eg.values[s.name]) for s in eg._symbols}
+        E = np.array([sympy.nsimplify(e.xreplace(sub)) for e in eg.expressions.ravel()],
+                     dtype=object).reshape(eg.expressions.shape)
+    else:
+        E = np.array([exact_number(v) for v in eg.payoffs.ravel()],
+                     dtype=object).reshape(eg.payoffs.shape)
+    xs = share_symbols(eg.players, shape, set(eg.parameters))
+    # generic full-share symbols s[j][b]; f[i][a] = sum_{a_-i} u prod s
+    S = [[sympy.Symbol(f"_s{j}_{b}") for b in range(k)] for j, k in enumerate(shape)]
+    f = [[sympy.Integer(0)] * shape[i] for i in range(n)]
+    for prof in itertools.product(*[range(k) for k in shape]):
+        for i in range(n):
+            w = sympy.Integer(1)
+            for j in range(n):
+                if j != i:
+                    w *= S[j][prof[j]]
+            f[i][prof[i]] += w * E[(i,) + prof]
+    found, certified, notes = [], True, []
+    for order, supp in enumerate(_supports(shape)):
+        kind = _support_kind(supp, shape)
+        sub, unknowns, share_expr = {}, [], []
+        for j, s in enumerate(supp):
+            last = s[-1]
+            row = []
+            for b in range(shape[j]):
+                if b not in s:
+                    sub[S[j][b]] = sympy.Integer(0)
+                    row.append(sympy.Integer(0))
+                elif b != last:
+                    sub[S[j][b]] = xs[j][b]
+                    unknowns.append(xs[j][b])
+                    row.append(xs[j][b])
+            rest = sympy.Integer(1) - sum((xs[j][b] for b in s if b != last), sympy.Integer(0))
+            sub[S[j][last]] = rest
+            row.insert(last, rest)
+            share_expr.append(row)
+        eqs = []
+        for i, s in enumerate(supp):
+            for a in s[:-1]:
+                e = sympy.expand((f[i][a] - f[i][s[-1]]).xreplace(sub))
+                if e != 0:
+                    eqs.append(e)
+        base = {"support": supp, "order": order, "solved": "exact"}
+        if not unknowns:
+            if eqs:
+                raise AssertionError("a corner has no indifference equations")
+            pt = tuple(tuple(float(v) for v in row) for row in share_expr)
+            found.append({**base, "point": pt, "kind": kind})
+            continue
+        if not eqs:
+            # every point of the face's relative interior is a rest point
+            rep = {u: sympy.Rational(1, len(supp[i]))
+                   for i, s in enumerate(supp) for u in unknowns if u in xs[i]}
+            pt = _evaluate(share_expr, rep)
+            found.append({**base, "point": pt, "kind": "continuum",
+                          "dimension": len(unknowns),
+                          "description": f"the whole {kind} of support "
+                                         f"{_supp_text(eg, supp)} (every point rests)"})
+            continue
+        linear = all(sympy.Poly(e, *unknowns).total_degree() <= 1 for e in eqs)
+        try:
+            sols = sympy.solve(eqs, unknowns, dict=True)
+        except NotImplementedError:
+            certified = None
+            notes.append(f"support {_supp_text(eg, supp)}: sympy could not solve; searched "
+                         "numerically")
+            for p in _numeric_support(eg, supp, np.random.default_rng(order), 24):
+                found.append({**p, "order": order})
+            continue
+        if not linear and any(set(unknowns) - set(sol) for sol in sols):
+            certified = None
+            notes.append(f"support {_supp_text(eg, supp)}: a non-linear system with a "
+                         "positive-dimensional solution set; completeness not established")
+        for sol in sols:
+            free = [u for u in unknowns if u not in sol]
+            full = {u: sol.get(u, u) for u in unknowns}
+            if not free:
+                vals = _exact_point(share_expr, full)
+                if vals is None:
+                    continue
+                found.append({**base, "point": vals, "kind": kind})
+                continue
+            rep, interval, ok = _continuum_point(share_expr, full, free, linear)
+            if ok is None:
+                certified = None
+                notes.append(f"support {_supp_text(eg, supp)}: could not decide whether a "
+                             "continuum enters this face")
+            if rep is None:
+                continue
+            pt = _evaluate(share_expr, {**{u: full[u].xreplace(rep) for u in unknowns}})
+            desc = "; ".join(f"{u} = {sympy.sstr(full[u])}" for u in unknowns if u not in free)
+            desc += ("; " if desc else "") + interval
+            found.append({**base, "point": pt, "kind": "continuum", "dimension": len(free),
+                          "description": desc})
+    return found, certified, notes
+
+
+def _supp_text(eg, supp) -> str:
+    return "(" + "; ".join(",".join(eg.actions[i][a] for a in s) for i, s in enumerate(supp)) + ")"
+
+
+def _evaluate(share_expr, sub):
+    return tuple(tuple(float(v.xreplace(sub)) if hasattr(v, "xreplace") else float(v)
+                       for v in row) for row in share_expr)
+
+
+def _exact_point(share_expr, sol):
+    """Float point of an exact solution when it is real with every support share > 0;
+    None otherwise (signs decided at 50 significant digits)."""
+    import sympy
+
+    out = []
+    for row in share_expr:
+        vals = []
+        for v in row:
+            e = v.xreplace(sol) if hasattr(v, "xreplace") else v
+            if e == 0 and v != 0:
+                return None
+            if v == 0:
+                vals.append(0.0)
+                continue
+            z = sympy.N(e, 50)
+            re, im = sympy.re(z), sympy.im(z)
+            if abs(im) > sympy.Float("1e-40", 50) or re <= sympy.Float("1e-40", 50):
+                return None
+            vals.append(float(re))
+        out.append(tuple(vals))
+    return tuple(out)
+
+
+def _continuum_point(share_expr, full, free, linear):
+    """A point inside the face on a parametric solution set.
+
+    Returns ``(rep, text, decided)``: ``rep`` a dict free-var -> Rational with
+    every support share > 0 (verified exactly), or None when none was found;
+    ``decided`` True when the answer is certain, None when not.
+    """
+    import sympy
+
+    exprs = []
+    for row in share_expr:
+        for v in row:
+            if v != 0:
+                exprs.append(sympy.expand(v.xreplace(full)))
+    if linear and len(free) == 1:
+        t = free[0]
+        lo, hi = -sympy.oo, sympy.oo
+        for e in exprs:
+            a, b = sympy.Poly(e, t).all_coeffs() if sympy.Poly(e, t).degree() == 1 else (0, e)
+            if a == 0:
+                if not b > 0:
+                    return None, "", True
+                continue
+            root = -b / a
+            if a > 0:
+                lo = sympy.Max(lo, root)
+            else:
+                hi = sympy.Min(hi, root)
+        if not lo < hi:
+            return None, "", True
+        mid = (lo + hi) / 2
+        return {t: mid}, f"{t} in ({sympy.sstr(lo)}, {sympy.sstr(hi)})", True
+    if linear:
+        from scipy.optimize import linprog
+
+        # max s  s.t.  a_k . t + b_k >= s
+        A, b = [], []
+        for e in exprs:
+            P = sympy.Poly(e, *free)
+            A.append([float(P.coeff_monomial(u)) for u in free])
+            b.append(float(P.coeff_monomial(1)))
+        A, b = np.array(A), np.array(b)
+        d = len(free)
+        c = np.zeros(d + 1)
+        c[-1] = -1.0
+        res = linprog(c, A_ub=np.hstack([-A, np.ones((len(b), 1))]), b_ub=b,
+                      bounds=[(None, None)] * d + [(None, 1.0)], method="highs")
+        if res.status != 0:
+            return None, "", None
+        s = -res.fun
+        if s < -1e-9:
+            return None, "", True
+        if s <= 1e-9:
+            return None, "", None
+        rep = {u: sympy.Rational(v).limit_denominator(10**9) for u, v in zip(free, res.x[:d],
+                                                                            strict=True)}
+        if all(e.xreplace(rep) > 0 for e in exprs):
+            return rep, f"free {', '.join(map(str, free))} (a {d}-dimensional set)", True
+        return None, "", None
+    # non-linear: seeded search on a grid of the free variables
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        rep = {u: sympy.Rational(float(v)).limit_denominator(10**6)
+               for u, v in zip(free, rng.random(len(free)), strict=True)}
+        try:
+            if all(e.xreplace(rep) > 0 for e in exprs):
+                return rep, f"free {', '.join(map(str, free))}", None
+        except TypeError:
+            continue
+    return None, "", None
+
+
+# ---------------------------------------------------------------------------- numeric
+def _solve_numeric(eg: EvolutionaryGame, seed, starts: int):
+    rng = np.random.default_rng(seed)
+    found = []
+    for order, supp in enumerate(_supports(eg.shape)):
+        for p in _numeric_support(eg, supp, rng, starts):
+            found.append({**p, "order": order})
+    return found, None, ["numeric search: rest points found are verified, but the list is "
+                         "not certified complete"]
+
+
+def _numeric_support(eg: EvolutionaryGame, supp, rng, starts: int):
+    from scipy.optimize import least_squares
+
+    shape = eg.shape
+    kind = _support_kind(supp, shape)
+    R = eg.payoff_range or 1.0
+
+    def build(u):
+        parts, pos = [], 0
+        for j, s in enumerate(supp):
+            v = np.zeros(shape[j])
+            m = len(s) - 1
+            v[list(s[:-1])] = u[pos:pos + m]
+            v[s[-1]] = 1.0 - u[pos:pos + m].sum()
+            pos += m
+            parts.append(v)
+        return parts
+
+    d = sum(len(s) - 1 for s in supp)
+    if d == 0:
+        pt = build(np.zeros(0))
+        return [{"support": supp, "point": tuple(tuple(p) for p in pt), "kind": kind,
+                 "solved": "exact"}]
+
+    def resid(u):
+        parts = build(u)
+        f = eg.fitness(np.concatenate(parts))
+        return np.concatenate([(f[i][list(s[:-1])] - f[i][s[-1]]) / R
+                               for i, s in enumerate(supp) if len(s) > 1])
+
+    sols, cont = [], []
+    for _ in range(starts):
+        u0 = np.concatenate([rng.dirichlet(np.ones(len(s)))[:-1] for s in supp])
+        try:
+            r = least_squares(resid, u0, bounds=(0.0, 1.0), xtol=1e-15, ftol=1e-15, gtol=1e-15)
+        except ValueError:
+            continue
+        if np.abs(r.fun).max() > 1e-10:
+            continue
+        parts = build(r.x)
+        if any((p[list(s)] <= _SHARE_TOL).any() for p, s in zip(parts, supp, strict=True)):
+            continue
+        x = np.concatenate(parts)
+        if any(np.abs(x - y).max() < 1e-6 for y in sols):
+            continue
+        sv = np.linalg.svd(np.atleast_2d(r.jac), compute_uv=False)
+        rank = int((sv > 1e-7 * max(sv.max(), 1e-300)).sum()) if sv.size and sv.max() > 0 else 0
+        sols.append(x)
+        cont.append(d - rank)
+    out = []
+    for x, nd in zip(sols, cont, strict=True):
+        pt = tuple(tuple(float(v) for v in p) for p in eg.split(x))
+        if nd > 0:
+            out.append({"support": supp, "point": pt, "kind": "continuum", "dimension": nd,
+                        "description": "numeric: rank-deficient rest-point equations "
+                                       f"({nd} free direction(s))", "solved": "numeric"})
+        else:
+            out.append({"support": supp, "point": pt, "kind": kind, "solved": "numeric"})
+    # a continuum is found many times along its length: keep one per support
+    if any(o["kind"] == "continuum" for o in out):
+        out = [o for o in out if o["kind"] != "continuum"] + \
+              [next(o for o in out if o["kind"] == "continuum")]
+    return out
+
+
+# ---------------------------------------------------------------------------- conditions
+def _conditions_table(eg: EvolutionaryGame, rp: pd.DataFrame) -> pd.DataFrame:
+    import sympy
+
+    from .symbolic import corner_conditions, exact_number, share_symbols
+
+    xs = share_symbols(eg.players, eg.shape, set(eg.parameters))
+    items = corner_conditions(eg.expressions, xs, eg.shape)
+    sub = {s: exact_number(eg.values[s.name]) for s in eg._symbols}
+    by_label = dict(zip(rp["label"], rp["stability"], strict=True))
+    rows = []
+    for it in items:
+        prof = it["profile"]
+        point = tuple(tuple(1.0 if a == b else 0.0 for b in range(k))
+                      for a, k in zip(prof, eg.shape, strict=True))
+        lab = _label(eg, point)
+        at = [sympy.nsimplify(e.xreplace(sub)) for e in it["eigenvalues"]]
+        texts = [c[0] for c in it["conditions"]]
+        rels = tuple(c[1] for c in it["conditions"])
+        holds = all(v < 0 for v in at)
+        if all(t == "always" for t in texts):
+            cond = "always"
+        elif "never" in texts:
+            cond = "never"
+        else:
+            cond = " and ".join(t for t in texts if t != "always")
+        rows.append({"point": lab,
+                     "profile": tuple(eg.actions[i][a] for i, a in enumerate(prof)),
+                     "eigenvalues": tuple(it["eigenvalues"]),
+                     "eigenvalues_text": tuple(sympy.sstr(e) for e in it["eigenvalues"]),
+                     "condition": cond, "inequalities": rels,
+                     "eigenvalues_at_values": tuple(float(v) for v in at),
+                     "holds": bool(holds), "stability": by_label.get(lab, "")})
+    return pd.DataFrame(rows).set_index("point")
