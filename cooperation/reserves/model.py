@@ -49,13 +49,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InputError
 from ..lp import (
     STATUS_INFEASIBLE,
     LinearProgram,
     Objective,
     solve_lp,
 )
-from ..errors import InputError
 from .inputs import ReserveData, demand_from_scenario, validate
 
 __all__ = ["design_reserves", "ReserveModel", "build_model", "solve_model", "plan_values",

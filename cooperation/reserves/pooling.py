@@ -60,8 +60,8 @@ import scipy.sparse as sp
 
 from .._result import ResultMixin
 from ..coalitions import TUGame, nucleolus, shapley
-from ..lp import HighsLP
 from ..errors import InputError, SolverError
+from ..lp import HighsLP
 
 __all__ = ["pooling_game", "allocation", "owen_shares", "core_check", "CoreCheck", "RULES",
            "coalition_cost"]

@@ -10,8 +10,8 @@ import pytest
 
 import cooperation as co
 from cooperation.coalitions._bits import subset_sums
-from cooperation.lp import Objective, solve_lp
 from cooperation.errors import InputError
+from cooperation.lp import Objective, solve_lp
 from cooperation.reserves.pooling import coalition_cost
 
 from .conftest import random_instance
