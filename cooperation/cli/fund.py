@@ -34,8 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args, out) -> int:
-    from ..scenario import load_scenario
     from ..compensation.fund import KEYS, design_fund
+    from ..scenario import load_scenario
 
     ext = check_out(args.out)
     scenario = load_scenario(args.scenario)

@@ -101,7 +101,6 @@ def _load_transfers(path: str, players) -> pd.Series:
 
 
 def run(args, out) -> int:
-    from ..scenario import load_scenario
     from ..repeated import (
         Monitoring,
         Shock,
@@ -109,6 +108,7 @@ def run(args, out) -> int:
         simulate,
         strategy_from_name,
     )
+    from ..scenario import load_scenario
 
     ext = check_out(args.out, "--out", (".json", ".csv"))
     pext = check_out(args.plot, "--plot", (".png", ".pdf", ".svg"))

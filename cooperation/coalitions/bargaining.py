@@ -130,8 +130,8 @@ def _labels(players, default=("P0", "P1")) -> pd.Index:
 
 
 def _from_game(game, transfers: bool):
-    from ..equilibria._common import as_game
     from ..equilibria.status_quo import status_quo
+    from ..games.model import as_game
 
     g = as_game(game)
     if g.n_players != 2:

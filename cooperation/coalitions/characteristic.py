@@ -59,10 +59,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..equilibria._common import as_game
 from ..equilibria.pure import best_response_mask
 from ..equilibria.status_quo import security_strategy, status_quo
 from ..errors import InputError
+from ..games.model import as_game
 from ._bits import masks_of_size, member_matrix
 from .tu_game import TUGame
 

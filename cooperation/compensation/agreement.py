@@ -60,8 +60,9 @@ import pandas as pd
 
 from .._numeric import RTOL, span
 from .._result import ResultMixin
+from ..equilibria.large import nash_outside
 from ..errors import InputError
-from ._inputs import PayoffModel
+from ..games.model import PayoffModel
 
 __all__ = ["two_way_agreement", "TwoWayAgreement"]
 
@@ -277,9 +278,9 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
     # ---------------------------------------------------------------- outside option
     if isinstance(outside_option, str):
         if outside_option == "nash":
-            o, onote, _ = model.nash_outside()
+            o, onote, _ = nash_outside(model)
         elif outside_option == "maximin":
-            from ._inputs import maximin_values
+            from ..equilibria.status_quo import security_levels as maximin_values
 
             o, onote = maximin_values(G), "mixed maximin values"
         elif outside_option == "status_quo":

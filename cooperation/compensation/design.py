@@ -81,9 +81,10 @@ import pandas as pd
 
 from .._numeric import RTOL
 from .._result import ResultMixin
+from ..equilibria.large import default_target, nash_outside
 from ..errors import InputError, SolverError
+from ..games.model import TENSOR_MAX_PROFILES, PayoffModel
 from ..lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, LinearProgram, Objective, solve_lp
-from ._inputs import TENSOR_MAX_PROFILES, PayoffModel
 
 __all__ = ["design_compensation", "CompensationResult", "Diagnosis", "FAMILIES", "OBJECTIVES"]
 
@@ -941,7 +942,7 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
 
     # ---------------------------------------------------------------- target
     if target is None:
-        a_star, certified, tnote = model.default_target()
+        a_star, certified, tnote = default_target(model)
     else:
         a_star = model.check_profile(target, "target")
         certified, tnote = True, "given"
@@ -964,13 +965,13 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
             raise InputError(f"must be one of {list(OUTSIDE)} or one payoff per jurisdiction",
                              field="outside_option", value=outside_option)
         if outside_option == "nash":
-            o, onote, _ = model.nash_outside()
+            o, onote, _ = nash_outside(model)
         elif outside_option == "maximin":
             if not model.small:
                 raise InputError("maximin values need the payoff tensor; this scenario is too "
                                  "large", field="outside_option", value=outside_option,
                                  fix="use 'nash', 'status_quo' or a vector")
-            from ._inputs import maximin_values
+            from ..equilibria.status_quo import security_levels as maximin_values
 
             o, onote = maximin_values(model.game), "mixed maximin value (security level)"
         else:

@@ -67,8 +67,8 @@ import scipy.sparse as sp
 
 from .._result import ResultMixin
 from ..errors import InputError
+from ..games.model import PayoffModel
 from ..lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, LinearProgram, Objective, solve_lp
-from ._inputs import PayoffModel
 
 __all__ = ["design_fund", "FundResult", "KEYS", "empirical_cvar", "simulate_losses"]
 

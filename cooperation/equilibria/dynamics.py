@@ -29,8 +29,8 @@ import pandas as pd
 from .._numeric import gap_tol, player_spans
 from .._result import ResultMixin
 from ..errors import GameError
+from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
-from ._common import as_game
 
 __all__ = ["Trajectory", "best_response_dynamics", "fictitious_play", "replicator_dynamics"]
 

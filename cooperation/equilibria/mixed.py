@@ -57,8 +57,8 @@ import pandas as pd
 from .._numeric import DEDUPE_TOL, RTOL, unit_interval
 from .._result import ResultMixin
 from ..errors import GameError
+from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
-from ._common import as_game
 from .polytope import MAX_BASES, extreme_equilibria, maximal_nash_subsets
 
 __all__ = ["MixedEquilibria", "mixed_equilibria", "METHODS"]

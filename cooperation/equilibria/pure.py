@@ -26,8 +26,8 @@ import pandas as pd
 
 from .._numeric import RTOL, gap_tol, player_spans
 from .._result import ResultMixin
+from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
-from ._common import as_game
 
 __all__ = ["PureEquilibria", "pure_equilibria", "best_response_mask"]
 

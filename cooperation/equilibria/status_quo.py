@@ -35,8 +35,8 @@ import numpy as np
 
 from .._numeric import unit_interval
 from ..errors import SolverError
+from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
-from ._common import as_game
 from .pure import pure_equilibria
 
 __all__ = ["StatusQuo", "status_quo", "security_levels", "security_strategy"]

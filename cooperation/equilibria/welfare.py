@@ -41,8 +41,8 @@ import pandas as pd
 
 from .._numeric import RTOL, span
 from .._result import ResultMixin
+from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
-from ._common import as_game
 from .pure import PureEquilibria, pure_equilibria
 
 __all__ = ["SocialOptimum", "Analysis", "social_optimum", "analyze", "price_ratio"]

@@ -1,5 +1,7 @@
-"""Normal-form games built from arrays or from a Scenario."""
+"""Normal-form games built from arrays or from a scenario, and the one adapter that
+accepts either (:func:`as_game`, :class:`PayoffModel`)."""
 
+from .model import PayoffModel, as_game
 from .normal_form import NormalFormGame
 
-__all__ = ["NormalFormGame"]
+__all__ = ["NormalFormGame", "PayoffModel", "as_game"]

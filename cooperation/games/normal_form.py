@@ -12,13 +12,14 @@ Osborne, M. J. and Rubinstein, A. (1994). *A Course in Game Theory*, ch. 2.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..errors import GameError
+from ..errors import GameError, ScenarioError
 
 __all__ = ["NormalFormGame"]
 
@@ -111,6 +112,38 @@ class NormalFormGame:
         Default labels are ``P0, P1, ...`` and ``a0, a1, ...``.
         """
         return cls(np.asarray(payoffs, dtype=float), players, actions, name=name, unit=unit)
+
+    @classmethod
+    def from_scenario(cls, scenario, max_profiles: int = 2**22) -> NormalFormGame:
+        """The game of a scenario: payoff tensor ``U[i, a_1, ..., a_n]``.
+
+        Built by evaluating ``scenario.payoffs`` on every profile at once (numpy,
+        no Python loop over profiles). Refuses games with more than
+        ``max_profiles`` profiles: use ``scenario.payoffs(profiles)`` and
+        ``scenario.deviation_payoffs(profile)`` there, which need no tensor.
+
+        Examples
+        --------
+        >>> import cooperation as co
+        >>> s = co.load_scenario("data/xinan/scenario.toml")
+        >>> g = co.NormalFormGame.from_scenario(s)
+        >>> g.players, g.shape
+        (('Anhui', 'Zhejiang'), (2, 2))
+        """
+        n, K = scenario.n_players, scenario.n_levels
+        total = K ** n
+        if total > max_profiles:
+            size = f"{total:.3g}" if n * math.log10(K) < 300 else f"10^{n * math.log10(K):.0f}"
+            raise ScenarioError(
+                f"the payoff tensor would have {K}^{n} = {size} profiles, more than "
+                f"max_profiles = {max_profiles}", field="jurisdictions", value=n,
+                fix="use scenario.payoffs(profiles) / deviation_payoffs(profile), which need "
+                    "no tensor, or raise max_profiles")
+        grid = np.indices((K,) * n, dtype=np.intp).reshape(n, -1).T
+        U = scenario.payoffs(grid).T.reshape((n,) + (K,) * n)
+        names = scenario.action_names
+        return cls.from_arrays(U, players=scenario.players, actions=[names] * n,
+                               name=scenario.name, unit=scenario.unit)
 
     @classmethod
     def from_bimatrix(cls, A, B, players: Sequence[str] | None = None,

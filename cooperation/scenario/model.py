@@ -472,6 +472,12 @@ class Scenario:
         """Sparse ``(H, n)`` matrix of damage shares ``s[h, i]``."""
         return self._S.copy()
 
+    @property
+    def involvement(self) -> sp.csr_matrix:
+        """``(H, n)`` 0/1 matrix: ``[h, i] = 1`` when ``i in I(h)`` (an origin of ``h``
+        or bearing a share of it): the hazards a move of ``i`` can change."""
+        return (self._W > 0).astype(float).tocsr()
+
     @cached_property
     def cooperative_level(self) -> int:
         """Index of the cooperative level: the one named ``cooperate``/``C`` if any,
@@ -568,7 +574,48 @@ class Scenario:
         return self._deviation_payoffs_sparse(P[0])
 
     def _deviation_payoffs_sparse(self, a: np.ndarray) -> np.ndarray:
-        n, K = self.n_players, self.n_levels
+        S = self._S.tocoo()
+        h, i = S.row, S.col
+        pk, dk = self._pair_states(a, h, i)
+        out = -self._cost.copy()
+        for k in range(self.n_levels):
+            out[:, k] -= np.bincount(i, weights=pk[:, k] * dk[:, k] * S.data,
+                                     minlength=self.n_players)
+        return out
+
+    def welfare_deviations(self, profile) -> np.ndarray:
+        """``out[i, k] = W(k, a_{-i}) - W(a)``: the change in total welfare when
+        jurisdiction ``i`` alone moves to level ``k``.
+
+        ``W(a) = -sum_i c_i(a_i) - sum_h p_h(a) D_h(a)`` (shares sum to 1), and a
+        move of ``i`` changes only the hazards that involve it (``i in I(h)``), so
+        the cost is ``O(nnz * K)``: the same evaluation as :meth:`deviation_payoffs`,
+        over the involvement pairs instead of the exposure pairs.
+        """
+        a = self._check_profiles(profile)
+        if a.shape[0] != 1:
+            raise ScenarioError("takes one profile", field="profile", value=f"shape {a.shape}")
+        a = a[0]
+        W = self._W.tocoo()
+        h, i = W.row, W.col
+        pk, dk = self._pair_states(a, h, i)
+        p, D = self._hazard_state(a[None, :])
+        base = (p * D)[0][h]
+        n = self.n_players
+        out = np.empty((n, self.n_levels))
+        for k in range(self.n_levels):
+            out[:, k] = -np.bincount(i, weights=pk[:, k] * dk[:, k] - base, minlength=n)
+            out[:, k] -= self._cost[:, k] - self._cost[np.arange(n), a]
+        return out
+
+    def _pair_states(self, a: np.ndarray, h: np.ndarray, i: np.ndarray):
+        """Probability and damage of hazard ``h`` when jurisdiction ``i`` alone moves to
+        each level ``k`` from profile ``a``: two ``(len(h), K)`` arrays, one row per pair.
+
+        The one unilateral-deviation evaluation of the payoff model: probabilities
+        divide out ``i``'s own prevention factor in log space (exact also when a
+        factor is 0), coordination replaces ``i``'s term in ``kappa_h``.
+        """
         eff_levels = np.array([x.effort for x in self._actions])
         coord_levels = np.array([x.coordination for x in self._actions])
         R = self._R.tocsr()
@@ -581,20 +628,16 @@ class Scenario:
         logsum = np.asarray(Lz.sum(axis=1)).ravel()
         nzero = np.asarray(Z.sum(axis=1)).ravel()
         kappa = self._W @ coord_levels[a]
-        S = self._S.tocoo()
-        h, i = S.row, S.col
         fin_hi = np.asarray(Lz[h, i]).ravel()
         zero_hi = np.asarray(Z[h, i]).ravel()
         r_hi = np.asarray(R[h, i]).ravel()
         w_hi = np.asarray(self._W[h, i]).ravel()
-        out = -self._cost.copy()
-        for k in range(K):
-            pk = (self._prob[h] * np.exp(logsum[h] - fin_hi) * ((nzero[h] - zero_hi) == 0)
-                  * (1.0 - r_hi * eff_levels[k]))
-            kap = kappa[h] + w_hi * (coord_levels[k] - coord_levels[a[i]])
-            dk = self._damage[h] * (1.0 - self._response[h] * kap)
-            out[:, k] -= np.bincount(i, weights=pk * dk * S.data, minlength=n)
-        return out
+        p_wo = self._prob[h] * np.exp(logsum[h] - fin_hi) * ((nzero[h] - zero_hi) == 0)
+        pk = p_wo[:, None] * (1.0 - r_hi[:, None] * eff_levels[None, :])
+        kap = kappa[h][:, None] + w_hi[:, None] * (coord_levels[None, :]
+                                                   - coord_levels[a[i]][:, None])
+        dk = self._damage[h][:, None] * (1.0 - self._response[h][:, None] * kap)
+        return pk, dk
 
     def best_responses(self, profile, tol: float = 1e-9) -> np.ndarray:
         """Boolean ``(n, K)``: which levels are best responses of each jurisdiction to
@@ -615,29 +658,14 @@ class Scenario:
 
     # ------------------------------------------------------------------ the game
     def to_game(self, max_profiles: int = 2**22):
-        """The normal-form game: payoff tensor ``U[i, a_1, ..., a_n]``.
+        """The normal-form game: :meth:`NormalFormGame.from_scenario` of this scenario.
 
-        Built by evaluating :meth:`payoffs` on every profile at once (numpy, no
-        Python loop over profiles). Refuses games with more than
-        ``max_profiles`` profiles: use :meth:`payoffs` and
-        :meth:`deviation_payoffs` there.
+        Refuses games with more than ``max_profiles`` profiles: use
+        :meth:`payoffs` and :meth:`deviation_payoffs` there.
         """
         from ..games.normal_form import NormalFormGame
 
-        n, K = self.n_players, self.n_levels
-        total = K ** n
-        if total > max_profiles:
-            size = f"{total:.3g}" if n * math.log10(K) < 300 else f"10^{n * math.log10(K):.0f}"
-            raise ScenarioError(
-                f"the payoff tensor would have {K}^{n} = {size} profiles, more than "
-                f"max_profiles = {max_profiles}", field="jurisdictions", value=n,
-                fix="use scenario.payoffs(profiles) / deviation_payoffs(profile), which need "
-                    "no tensor, or raise max_profiles")
-        grid = np.indices((K,) * n, dtype=np.intp).reshape(n, -1).T
-        U = self.payoffs(grid).T.reshape((n,) + (K,) * n)
-        names = self.action_names
-        return NormalFormGame.from_arrays(U, players=self.players, actions=[names] * n,
-                                          name=self._name, unit=self._unit)
+        return NormalFormGame.from_scenario(self, max_profiles=max_profiles)
 
     # ------------------------------------------------------------------ display
     def to_frame(self):
