@@ -352,7 +352,9 @@ class EvolutionaryGame:
 
     def velocity(self, X) -> np.ndarray:
         """The replicator vector field at states ``X``: ``dx_ia/dt``, same shape."""
-        X = self.state(X)
+        arr = np.asarray(X, dtype=float) if isinstance(X, np.ndarray) else None
+        # integrator states (slightly off the simplex by round-off) skip validation
+        X = arr if arr is not None and arr.shape[-1:] == (sum(self.shape),) else self.state(X)
         f = self.fitness(X)
         parts = []
         for xi, fi in zip(self.split(X), f, strict=True):
