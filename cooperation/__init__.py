@@ -47,6 +47,7 @@ from .equilibria import (
 from .evolutionary import EvolutionaryGame, evolutionary_stability
 from .games import NormalFormGame
 from .reserves import ReservePlan, design_reserves
+from .response import ResponseProcess, ResponseResult, simulate_response
 from .scenario import ActionLevel, Hazard, Jurisdiction, Scenario, load_scenario
 from .sweeps import sweep
 
@@ -65,5 +66,6 @@ __all__ = [
     "two_way_agreement", "PaymentPlan", "payment_plan",
     "repeated",
     "ReservePlan", "design_reserves",
+    "ResponseProcess", "ResponseResult", "simulate_response",
     "EvolutionaryGame", "evolutionary_stability",
 ]
