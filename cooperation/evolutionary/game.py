@@ -336,31 +336,67 @@ class EvolutionaryGame:
         X = np.asarray(X, dtype=float)
         lead = X.shape[:-1]
         xs = [v.reshape(-1, v.shape[-1]) for v in self.split(X)]
-        m = xs[0].shape[0]
         n = self.n_populations
+        m = xs[0].shape[0]
+        mats = self._fitness_matrices()
         res = []
         for i in range(n):
-            T = np.broadcast_to(self.payoffs[i], (m,) + self.shape)
-            for j in reversed(range(n)):
-                if j == i:
-                    continue
-                T = np.moveaxis(T, j + 1, -1)
-                T = np.einsum("...k,...k->...", T,
-                              xs[j].reshape((m,) + (1,) * (T.ndim - 2) + (self.shape[j],)))
-            res.append(T.reshape(lead + (self.shape[i],)))
+            joint = np.ones((m, 1))
+            for j in range(n):
+                if j != i:   # outer product of the others' shares, in index order
+                    joint = (joint[:, :, None] * xs[j][:, None, :]).reshape(m, -1)
+            res.append((joint @ mats[i]).reshape(lead + (self.shape[i],)))
         return res
+
+    def _fitness_matrices(self) -> list[np.ndarray]:
+        """``M_i`` of shape ``(prod_{j != i} k_j, k_i)``: ``f_i = joint_-i @ M_i``."""
+        cache = getattr(self, "_fit_mats", None)
+        if cache is None:
+            cache = []
+            for i in range(self.n_populations):
+                T = np.moveaxis(self.payoffs[i], i, -1)
+                cache.append(np.ascontiguousarray(T.reshape(-1, self.shape[i])))
+            self._fit_mats = cache
+        return cache
 
     def velocity(self, X) -> np.ndarray:
         """The replicator vector field at states ``X``: ``dx_ia/dt``, same shape."""
         arr = np.asarray(X, dtype=float) if isinstance(X, np.ndarray) else None
         # integrator states (slightly off the simplex by round-off) skip validation
         X = arr if arr is not None and arr.shape[-1:] == (sum(self.shape),) else self.state(X)
-        f = self.fitness(X)
-        parts = []
-        for xi, fi in zip(self.split(X), f, strict=True):
-            mean = (xi * fi).sum(-1, keepdims=True)
-            parts.append(xi * (fi - mean))
-        return np.concatenate(parts, axis=-1)
+        # x_ia f_ia = sum over profiles with a_i = a of u_i P and phi_i = sum u_i P, with P
+        # the joint distribution of profiles: one matrix product P @ W for every population
+        lead = X.shape[:-1]
+        xs = [v.reshape(-1, v.shape[-1]) for v in self.split(X)]
+        m = xs[0].shape[0]
+        P = np.ones((m, 1))
+        for xj in xs:
+            P = (P[:, :, None] * xj[:, None, :]).reshape(m, -1)
+        W = self._velocity_matrix()
+        Q = P @ W
+        K = int(sum(self.shape))
+        phi = Q[:, K:]
+        parts, pos = [], 0
+        for i, k in enumerate(self.shape):
+            parts.append(Q[:, pos:pos + k] - xs[i] * phi[:, i:i + 1])
+            pos += k
+        return np.concatenate(parts, axis=-1).reshape(lead + (K,))
+
+    def _velocity_matrix(self) -> np.ndarray:
+        """``W`` of shape ``(prod k, sum k + n)``: columns ``u_i [a_i = a]`` then ``u_i``."""
+        W = getattr(self, "_vel_mat", None)
+        if W is None:
+            n, shape = self.n_populations, self.shape
+            grid = np.indices(shape).reshape(n, -1)
+            cols = []
+            for i in range(n):
+                u = self.payoffs[i].reshape(-1)
+                for a in range(shape[i]):
+                    cols.append(u * (grid[i] == a))
+            cols += [self.payoffs[i].reshape(-1) for i in range(n)]
+            W = np.ascontiguousarray(np.stack(cols, axis=1))
+            self._vel_mat = W
+        return W
 
     def jacobian(self, x) -> np.ndarray:
         """The Jacobian of the replicator field on the tangent space of the product
