@@ -14,7 +14,7 @@ constraints is solved twice on the same input:
 
 Both must give the same least subsidy; the table prints times, rounds, rows
 and the ratio generation / full. ``CORE_FULL_MAX`` in
-``cooperation/compensation/design.py`` (all rows up to that many players)
+``cooperation/compensation/transfers/solve.py`` (all rows up to that many players)
 is set from this table. Not a test: numbers depend on the machine.
 """
 
@@ -32,7 +32,7 @@ from _timing import best_of  # noqa: E402
 from bench_compensation import county_scenario  # noqa: E402
 
 import cooperation as co  # noqa: E402
-from cooperation.compensation import design as D  # noqa: E402
+from cooperation.compensation.transfers import solve as D  # noqa: E402
 
 
 def coalition_values(scenario: co.Scenario, seed: int = 0) -> co.TUGame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..compensation.design import FAMILIES, OBJECTIVES
+from ..compensation.transfers import FAMILIES, OBJECTIVES
 from ..errors import InputError
 from ._common import CSV_FLOAT, check_out, number, print_table, write_result
 
@@ -89,7 +89,7 @@ def _plan_section(args, scenario, res, data: dict, out):
 
 def run(args, out) -> int:
     from ..compensation.agreement import two_way_agreement
-    from ..compensation.design import design_compensation
+    from ..compensation.transfers import design_compensation
     from ..scenario import load_scenario
 
     ext = check_out(args.out)

@@ -1,4 +1,4 @@
-"""Compensation design (MODEL.md section 5): the transfer LP with named constraint
+"""Compensation design: the transfer LP with named constraint
 families and infeasibility diagnosis, the crisis-fund LP with a CVaR solvency
 constraint, and two-way conditional agreements of the Xin'an type; payment plans (who pays whom,
 along which links: a min-cost flow LP).
@@ -9,9 +9,9 @@ model can also be solved by ``scipy.optimize.linprog(method="highs")``
 """
 
 from .agreement import TwoWayAgreement, two_way_agreement
-from .design import FAMILIES, OBJECTIVES, CompensationResult, Diagnosis, design_compensation
 from .fund import FundResult, design_fund, empirical_cvar
 from .plan import HIGHER_LEVEL, RULES, PaymentPlan, fixed_plan, payment_plan, scenario_links
+from .transfers import FAMILIES, OBJECTIVES, CompensationResult, Diagnosis, design_compensation
 
 __all__ = ["CompensationResult", "Diagnosis", "FAMILIES", "FundResult", "HIGHER_LEVEL",
            "OBJECTIVES", "PaymentPlan", "RULES", "TwoWayAgreement", "design_compensation",

@@ -382,7 +382,7 @@ def _transfers(obj, scenario) -> tuple[pd.Series, float | None, str, list[str]]:
     """Net transfers as a Series by jurisdiction, the subsidy when the input states one,
     and the unit."""
     from ..scenario.model import Scenario
-    from .design import CompensationResult
+    from .results.transfers import CompensationResult
 
     notes: list[str] = []
     subsidy = None

@@ -1,0 +1,59 @@
+"""One checker for the numeric arguments of public functions.
+
+Every public function that takes a number from its caller (a fine, a share,
+a probability, a count) checks it here, so the rule and the message are the
+same everywhere: the field, the bad value and the rule, as an
+:class:`~cooperation.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .errors import InputError
+
+__all__ = ["check_number", "check_int"]
+
+
+def check_number(value, field: str, *, lo: float | None = None, hi: float | None = None,
+                 lo_open: bool = False, hi_open: bool = False, none_ok: bool = False,
+                 fix: str | None = None) -> float | None:
+    """``float(value)`` when it is a real number (not a bool), finite and within bounds.
+
+    ``lo``/``hi`` are inclusive unless ``lo_open``/``hi_open``; ``none_ok``
+    lets ``None`` through (an option left unset).
+    """
+    if value is None and none_ok:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError("must be a number" + (" (or None)" if none_ok else ""), field=field,
+                         value=value, fix=fix)
+    x = float(value)
+    if not math.isfinite(x):
+        raise InputError("must be a finite number", field=field, value=value, fix=fix)
+    below = lo is not None and (x <= lo if lo_open else x < lo)
+    above = hi is not None and (x >= hi if hi_open else x > hi)
+    if below or above:
+        left = "(" if lo_open else "["
+        right = ")" if hi_open else "]"
+        if lo is not None and hi is not None:
+            rule = f"must lie in {left}{lo:g}, {hi:g}{right}"
+        elif lo is not None:
+            rule = f"must be {'>' if lo_open else '>='} {lo:g}"
+        else:
+            rule = f"must be {'<' if hi_open else '<='} {hi:g}"
+        raise InputError(rule, field=field, value=value, fix=fix)
+    return x
+
+
+def check_int(value, field: str, *, lo: int | None = None, hi: int | None = None) -> int:
+    """``int(value)`` when it is an integer (not a bool) within ``[lo, hi]``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputError("must be an integer", field=field, value=value)
+    x = int(value)
+    if (lo is not None and x < lo) or (hi is not None and x > hi):
+        rule = (f"must lie in [{lo}, {hi}]" if lo is not None and hi is not None
+                else f"must be >= {lo}" if lo is not None else f"must be <= {hi}")
+        raise InputError(rule, field=field, value=value)
+    return x
