@@ -26,7 +26,7 @@ def gantt(result, ax=None, *, title: str | None = None):
         fig = ax.figure
     cmap = colormaps["Reds"]
     y = np.arange(len(sched))[::-1]
-    for k, (task, row) in enumerate(sched.iterrows()):
+    for k, (_task, row) in enumerate(sched.iterrows()):
         c = float(row["criticality"])
         width = max(float(row["mean_finish"] - row["mean_start"]), 1e-9)
         ax.barh(y[k], width, left=row["mean_start"], color=cmap(0.15 + 0.8 * c),

@@ -25,6 +25,13 @@ File format (every money figure in ``unit``)::
     prevention = 0.8                      # r[h, i]: a number or { Anhui = 0.8 }
     response = 0.2                        # d_h in [0, 1]
     spillover = { Anhui = 0.2, Zhejiang = 0.8 }   # s[h, i], summing to 1
+    aggregation = "mean"                  # or weakest_link, best_shot, weighted
+    weights = { Anhui = 1, Zhejiang = 2 } # weighted only; default: the shares
+    # or the response channel from a process (instead of response):
+    process = "process.csv"               # task table (or a TOML file, or [[hazards.process]])
+    damage_curve = { hours = [0, 72], share = [0.5, 1.0] }  # f_h: share of damage vs hours
+    process_runs = 10000                  # fixed runs for E[f_h(T(a))] (default 10000)
+    process_seed = 0
 
     spillover = "spillover.csv"           # optional: long table (hazard, jurisdiction, share)
 
@@ -60,7 +67,9 @@ __all__ = ["load_scenario"]
 TOP_KEYS = {"name", "unit", "description", "actions", "jurisdictions", "hazards", "spillover",
             "sources"}
 JUR_KEYS = {"name", "capacity", "population", "costs"}
-HAZ_KEYS = {"name", "probability", "damage", "origins", "prevention", "response", "spillover"}
+HAZ_KEYS = {"name", "probability", "damage", "origins", "prevention", "response", "spillover",
+            "aggregation", "weights", "process", "damage_curve", "process_runs",
+            "process_seed"}
 
 
 def load_scenario(path: str | os.PathLike) -> Scenario:
@@ -208,7 +217,10 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None,
             raise ScenarioError("must be a list of jurisdiction names",
                                 field=f"hazards[{name}].origins", value=origins, source=src)
         hazards.append(Hazard(name, hz["probability"], hz["damage"], spill, tuple(origins),
-                              hz.get("prevention", 0.0), hz.get("response", 0.0)))
+                              hz.get("prevention", 0.0), hz.get("response", 0.0),
+                              hz.get("aggregation", "mean"), hz.get("weights"),
+                              _read_process(hz, f"hazards[{name}]", base, src),
+                              hz.get("process_runs", 10_000), hz.get("process_seed", 0)))
     stray = set(shares_from_table) - hnames
     if stray:
         raise ScenarioError("the spillover table names unknown hazards", field="spillover",
@@ -218,6 +230,40 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None,
         raise ScenarioError("must be a table", field="sources", value=sources, source=src)
     return Scenario(jurs, hazards, actions, unit=data["unit"], name=data.get("name", ""),
                     description=data.get("description", ""), source=src, sources=sources)
+
+
+def _read_process(hz: Mapping[str, Any], where: str, base: Path, src):
+    """A hazard's response process: a CSV/TOML path or inline task tables, with the
+    damage curve ``damage_curve = {hours = [...], share = [...]}``."""
+    if "process" not in hz:
+        if "damage_curve" in hz:
+            raise ScenarioError("a damage curve needs a response process", field=f"{where}."
+                                "damage_curve", source=src, show_value=False,
+                                fix="add process = \"tasks.csv\" or drop damage_curve")
+        return None
+    from ..response.process import DamageCurve, ResponseProcess
+
+    spec = hz["process"]
+    if isinstance(spec, str):
+        proc = ResponseProcess.from_file(base / spec, name=str(hz.get("name", "")))
+    elif isinstance(spec, list):
+        proc = ResponseProcess(spec, name=str(hz.get("name", "")), source=src)
+    else:
+        raise ScenarioError("must be the path of a task table (CSV or TOML) or an array of "
+                            "tables [[hazards.process]]", field=f"{where}.process", value=spec,
+                            source=src)
+    if proc.damage is not None:
+        raise ScenarioError("inside a scenario the damage curve is the hazard's damage_curve "
+                            "(shares of its damage); the process file gives one too",
+                            field=f"{where}.process", value=spec, source=src)
+    if "damage_curve" not in hz:
+        raise ScenarioError("is missing: a process needs the damage curve, shares of the "
+                            "hazard's damage against completion hours",
+                            field=f"{where}.damage_curve", source=src, show_value=False,
+                            fix="damage_curve = { hours = [0, 72], share = [0.5, 1.0] }")
+    curve = DamageCurve.parse(hz["damage_curve"], f"{where}.damage_curve", src,
+                              value_key="share")
+    return proc.with_damage(curve)
 
 
 def _find_misplaced(data: Mapping[str, Any], key: str) -> str | None:

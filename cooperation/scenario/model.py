@@ -21,6 +21,26 @@ response delay, 协同延迟成本)::
     D_h(a) = D_h * (1 - d_h * kappa_h(a)),   kappa_h(a) = mean_{i in I(h)} g(a_i)
 
 ``d_h`` is the share of the damage that a fully coordinated response avoids.
+Each hazard chooses how coordination across jurisdictions aggregates into
+``kappa_h`` (its *aggregation technology*; Hirshleifer 1983, Sandler 2004):
+``mean`` (the default, above), ``weakest_link`` (``min_{i in I(h)} g(a_i)``:
+a joint response is as good as its least coordinated member), ``best_shot``
+(``max``: one coordinated member suffices) or ``weighted``
+(``sum_i w_i g(a_i) / sum_i w_i``, weights by default the damage shares).
+
+Or the response channel comes from a response process (a DAG of tasks owned
+by jurisdictions, :class:`cooperation.response.ResponseProcess`): each
+owner's delay shrinks with its coordination degree, and::
+
+    D_h(a) = D_h * E[f_h(T(a))]
+
+where ``T(a)`` is the completion time of the joint response under the
+coordination degrees of profile ``a`` and ``f_h`` the hazard's damage curve,
+as a share of ``D_h`` (estimated on ``process_runs`` fixed runs from
+``process_seed``, the same runs for every profile, so payoffs are a
+deterministic function of the profile). The jurisdictions involved then
+include the process's units.
+
 The payoff of jurisdiction ``i`` before transfers is::
 
     u_i(a) = - c_i(a_i) - sum_h p_h(a) * D_h(a) * s[h, i]
@@ -42,6 +62,8 @@ References
 ----------
 Sandler, T. (2004). *Global Collective Action*. Cambridge UP (weakest-link and
 best-shot public goods of prevention).
+Hirshleifer, J. (1983). From weakest-link to best-shot: the voluntary
+provision of public goods. *Public Choice* 41, 371-386.
 Chander, P. and Tulkens, H. (1997). The core of an economy with multilateral
 environmental externalities. *IJGT* 26, 379-401.
 """
@@ -62,6 +84,7 @@ from ..errors import ScenarioError
 __all__ = ["ActionLevel", "Jurisdiction", "Hazard", "Scenario"]
 
 SHARE_TOL = 1e-6
+AGGREGATIONS = ("mean", "weakest_link", "best_shot", "weighted")
 
 
 def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = None,
@@ -164,6 +187,17 @@ class Hazard:
     response : float in [0, 1]
         ``d_h``: share of damage avoided when every involved jurisdiction
         coordinates the response.
+    aggregation : {"mean", "weakest_link", "best_shot", "weighted"}
+        How the involved jurisdictions' coordination degrees combine into
+        ``kappa_h`` (default ``mean``: today's behaviour).
+    weights : mapping jurisdiction -> weight >= 0, optional
+        For ``weighted`` only; default: the damage shares ``s[h, i]``.
+    process : ResponseProcess, optional
+        The response channel from a process instead of ``response``: units are
+        jurisdictions, and its damage curve gives shares of ``damage``
+        against completion hours.
+    process_runs, process_seed : int
+        Runs and seed of the fixed sample on which ``E[f_h(T(a))]`` is estimated.
     """
 
     name: str
@@ -173,6 +207,11 @@ class Hazard:
     origins: Sequence[str] = ()
     prevention: float | Mapping[str, float] = 0.0
     response: float = 0.0
+    aggregation: str = "mean"
+    weights: Mapping[str, float] | None = None
+    process: Any = None
+    process_runs: int = 10_000
+    process_seed: int = 0
 
 
 class Scenario:
@@ -312,6 +351,7 @@ class Scenario:
         s_rows, s_cols, s_vals = [], [], []
         r_rows, r_cols, r_vals = [], [], []
         i_rows, i_cols = [], []
+        aggs, k_rows, k_w, procs = [], [], [], {}
         for h, hzd in enumerate(hazards):
             where = f"hazards[{h}]"
             if not isinstance(hzd, Hazard):
@@ -374,12 +414,21 @@ class Scenario:
                     r_rows.append(h)
                     r_cols.append(index[o])
                     r_vals.append(r)
+            agg, wts, proc, prun, pseed, extra = _response_channel(hzd, where, resp[h], shares,
+                                                                  index, jnames, src)
+            aggs.append(agg)
+            if wts is not None:
+                k_rows.append(h)
+                k_w.append(wts)
+            if proc is not None:
+                procs[h] = (proc, np.array([index[u] for u in proc.units], dtype=np.intp),
+                            prun, pseed)
             involved = sorted({index[o] for o in origins}
-                              | {index[j] for j, v in shares.items() if v > 0})
+                              | {index[j] for j, v in shares.items() if v > 0} | extra)
             i_rows += [h] * len(involved)
             i_cols += involved
             hz.append(Hazard(hn, prob[h], dmg[h], dict(shares), tuple(origins), dict(rvals),
-                             resp[h]))
+                             resp[h], agg, wts, proc, prun, pseed))
         hnames = [x.name for x in hz]
         if len(set(hnames)) != len(hnames):
             dup = sorted({x for x in hnames if hnames.count(x) > 1})
@@ -395,6 +444,21 @@ class Scenario:
         inv = sp.coo_matrix((np.ones(len(i_rows)), (i_rows, i_cols)), shape=(H, n)).tocsr()
         counts = np.asarray(inv.sum(axis=1)).ravel()
         self._W = sp.csr_matrix(sp.diags(1.0 / np.maximum(counts, 1)) @ inv)  # kappa weights
+        # aggregation technologies (MODEL.md section 2): weighted rows replace the mean
+        # weights in kappa only; weakest link / best shot take min / max over I(h)
+        self._agg = tuple(aggs)
+        self._Wk = self._W
+        if k_rows:
+            Wk = self._W.tolil()
+            for h, wts in zip(k_rows, k_w, strict=True):
+                tot = sum(wts.values())
+                Wk[h, :] = 0.0
+                for jn_, w in wts.items():
+                    Wk[h, index[jn_]] = w / tot
+            self._Wk = Wk.tocsr()
+        self._minmax = tuple((h, inv[h].indices.copy(), a == "weakest_link")
+                             for h, a in enumerate(aggs) if a in ("weakest_link", "best_shot"))
+        self._procs = procs
 
     # ------------------------------------------------------------------ accessors
     @property
@@ -488,6 +552,22 @@ class Scenario:
         key = [(a.coordination, a.effort, k) for k, a in enumerate(self._actions)]
         return max(key)[2]
 
+    def response_process(self, hazard: str | None = None):
+        """The response process of a hazard, its damage curve in money
+        (``D_h * f_h``); ``hazard`` may be omitted when only one has a process."""
+        names = [self._hazards[h].name for h in sorted(self._procs)]
+        if hazard is None:
+            if len(names) != 1:
+                raise ScenarioError(f"name the hazard; hazards with a response process: {names}",
+                                    field="hazard", value=None, source=self._source)
+            hazard = names[0]
+        if hazard not in names:
+            raise ScenarioError(f"no response process for this hazard; hazards with one: "
+                                f"{names}", field="hazard", value=hazard, source=self._source)
+        h = [x.name for x in self._hazards].index(hazard)
+        proc = self._procs[h][0]
+        return proc.with_damage(proc.damage.scaled(float(self._damage[h])))
+
     def index_of(self, jurisdiction: str) -> int:
         try:
             return self._index[jurisdiction]
@@ -533,8 +613,12 @@ class Scenario:
         logsum = np.asarray(finite @ agg) if R.nnz else np.zeros((P.shape[0], H))
         nzero = np.asarray(zero.astype(float) @ agg) if R.nnz else np.zeros((P.shape[0], H))
         prob = self._prob * np.exp(logsum) * (nzero == 0)
-        kappa = np.asarray((self._W @ coord.T).T)  # (m, H)
+        kappa = np.asarray((self._Wk @ coord.T).T)  # (m, H)
+        for h, idx, weakest in self._minmax:
+            kappa[:, h] = coord[:, idx].min(axis=1) if weakest else coord[:, idx].max(axis=1)
         damage = self._damage * (1.0 - self._response * kappa)
+        for h, (proc, units, runs, seed) in self._procs.items():
+            damage[:, h] = self._damage[h] * proc.expected_damage(coord[:, units], runs, seed)
         return prob, damage
 
     def payoffs(self, profiles) -> np.ndarray:
@@ -627,17 +711,40 @@ class Scenario:
         Z = sp.csr_matrix((zero.astype(float), Rcur.indices, Rcur.indptr), Rcur.shape)
         logsum = np.asarray(Lz.sum(axis=1)).ravel()
         nzero = np.asarray(Z.sum(axis=1)).ravel()
-        kappa = self._W @ coord_levels[a]
+        kappa = self._Wk @ coord_levels[a]
         fin_hi = np.asarray(Lz[h, i]).ravel()
         zero_hi = np.asarray(Z[h, i]).ravel()
         r_hi = np.asarray(R[h, i]).ravel()
-        w_hi = np.asarray(self._W[h, i]).ravel()
+        w_hi = np.asarray(self._Wk[h, i]).ravel()
         p_wo = self._prob[h] * np.exp(logsum[h] - fin_hi) * ((nzero[h] - zero_hi) == 0)
         pk = p_wo[:, None] * (1.0 - r_hi[:, None] * eff_levels[None, :])
         kap = kappa[h][:, None] + w_hi[:, None] * (coord_levels[None, :]
                                                    - coord_levels[a[i]][:, None])
+        if self._minmax:
+            kap = self._minmax_deviations(kap, a, h, i, coord_levels)
         dk = self._damage[h][:, None] * (1.0 - self._response[h][:, None] * kap)
+        for hp, (proc, units, runs, seed) in self._procs.items():
+            for r in np.flatnonzero(h == hp):
+                rows = np.tile(coord_levels[a[units]], (len(coord_levels), 1))
+                rows[:, units == i[r]] = coord_levels[:, None]
+                dk[r] = self._damage[hp] * proc.expected_damage(rows, runs, seed)
         return pk, dk
+
+    def _minmax_deviations(self, kap, a, h, i, coord_levels):
+        """``kappa_h`` of weakest-link / best-shot hazards when ``i`` alone moves to
+        each level: the min / max over ``I(h)`` with ``i``'s degree replaced."""
+        g = coord_levels[a]
+        for hh, idx, weakest in self._minmax:
+            agg = np.min if weakest else np.max
+            for r in np.flatnonzero(h == hh):
+                others = g[idx[idx != i[r]]]
+                if others.size == len(idx):          # i is not involved: nothing changes
+                    kap[r] = agg(others)
+                elif others.size == 0:
+                    kap[r] = coord_levels
+                else:
+                    kap[r] = (np.minimum if weakest else np.maximum)(agg(others), coord_levels)
+        return kap
 
     def best_responses(self, profile, tol: float = 1e-9) -> np.ndarray:
         """Boolean ``(n, K)``: which levels are best responses of each jurisdiction to
@@ -719,3 +826,73 @@ def _preview(names: Sequence[str], limit: int = 8) -> str:
     if len(names) <= limit:
         return str(names)
     return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"
+
+
+def _response_channel(hzd: Hazard, where: str, resp: float, shares: Mapping[str, float],
+                      index: Mapping[str, int], jnames, src):
+    """Validate a hazard's aggregation technology, weights and response process.
+
+    Returns ``(aggregation, weights or None, process or None, runs, seed, extra
+    involved jurisdiction indices)``.
+    """
+    agg = hzd.aggregation
+    if not isinstance(agg, str) or agg.strip().lower() not in AGGREGATIONS:
+        raise ScenarioError(f"unknown aggregation technology; use one of {list(AGGREGATIONS)}",
+                            field=f"{where}.aggregation", value=agg, source=src)
+    agg = agg.strip().lower()
+    extra: set[int] = set()
+    wts = None
+    if hzd.weights is not None:
+        if agg != "weighted":
+            raise ScenarioError('weights apply only with aggregation = "weighted"',
+                                field=f"{where}.weights", value=dict(hzd.weights) if
+                                isinstance(hzd.weights, Mapping) else hzd.weights, source=src)
+        if not isinstance(hzd.weights, Mapping) or not hzd.weights:
+            raise ScenarioError("must be a table jurisdiction -> weight",
+                                field=f"{where}.weights", value=hzd.weights, source=src)
+        wts = {}
+        for jn_, w in hzd.weights.items():
+            if jn_ not in index:
+                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
+                                    field=f"{where}.weights", value=jn_, source=src)
+            wts[jn_] = _num(w, f"{where}.weights.{jn_}", src, lo=0.0,
+                            rule="weights must be >= 0")
+    elif agg == "weighted":
+        wts = {j: v for j, v in shares.items() if v > 0}
+    if wts is not None:
+        if sum(wts.values()) <= 0:
+            raise ScenarioError("weights must not all be 0", field=f"{where}.weights",
+                                value=wts, source=src)
+        extra |= {index[j] for j, w in wts.items() if w > 0}
+    proc = hzd.process
+    runs, seed = hzd.process_runs, hzd.process_seed
+    if proc is not None:
+        from ..response.process import ResponseProcess
+
+        if not isinstance(proc, ResponseProcess):
+            raise ScenarioError("must be a ResponseProcess", field=f"{where}.process",
+                                value=type(proc).__name__, source=src)
+        if resp > 0:
+            raise ScenarioError("give the response channel once: a process or a coefficient "
+                                "d_h, not both", field=f"{where}.response", value=float(resp),
+                                source=src, fix="drop response, or drop process")
+        if agg != "mean":
+            raise ScenarioError("a response process aggregates through its joins (all / any); "
+                                "aggregation applies to the coefficient channel",
+                                field=f"{where}.aggregation", value=agg, source=src)
+        for u in proc.units:
+            if u not in index:
+                raise ScenarioError(f"the process's units must be jurisdictions; known: "
+                                    f"{_preview(jnames)}", field=f"{where}.process", value=u,
+                                    source=src)
+        if proc.damage is None:
+            raise ScenarioError("needs a damage curve (shares of the hazard's damage against "
+                                "completion hours)", field=f"{where}.damage_curve", source=src,
+                                show_value=False)
+        for key, val, lo in (("process_runs", runs, 1), ("process_seed", seed, 0)):
+            if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < lo:
+                raise ScenarioError(f"must be an integer >= {lo}", field=f"{where}.{key}",
+                                    value=val, source=src)
+        runs, seed = int(runs), int(seed)
+        extra |= {index[u] for u in proc.units}
+    return agg, wts, proc, runs, seed, extra
