@@ -1,0 +1,144 @@
+"""Result type of the crisis fund: :class:`FundResult`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..._result import SolverResultMixin
+from ...lp import STATUS_TEXT
+
+__all__ = ["FundResult"]
+
+
+@dataclass(frozen=True, repr=False)
+class FundResult(SolverResultMixin):
+    """Result of :func:`design_fund`.
+
+    Attributes
+    ----------
+    success, status, message
+        scipy vocabulary (0 optimal, 2 infeasible ...).
+    contributions : Series
+        ``f_i``, yearly, by member.
+    payout_shares : Series
+        ``alpha_i``: share of its damage the fund pays a member.
+    cofunding : float
+        ``c``: the higher level's yearly contribution.
+    reserve : float
+    resources : float
+        ``F + c + R``: money available in a year.
+    cvar : float
+        In-sample CVaR_beta of the yearly payouts (the LP keeps it <= resources).
+    var : float
+        The LP's ``eta`` + resources: the in-sample VaR of the payouts.
+    key : Series
+        The key shares ``kappa_i`` the contributions were kept close to.
+    key_deviation : float
+        ``sum_i |f_i - kappa_i F|``.
+    expected_damage, expected_payout, net_benefit : Series
+        Per member, in sample: ``mean L_i``, ``alpha_i mean L_i``, and the latter
+        minus ``f_i`` (>= 0 by construction).
+    in_sample : dict
+        ``shortfall_probability``, ``expected_shortfall``, ``cvar_shortfall``.
+    out_of_sample : dict
+        The same from an independent simulation (``years``, ``seed`` recorded).
+    binding : tuple of str
+    duals : Series
+        Shadow prices of the first stage (co-funding per unit of each constraint).
+    diagnosis : str or None
+        When infeasible: the smallest co-funding that restores feasibility.
+    min_cofunding : float
+        The least co-funding that makes the fund feasible (computed when infeasible).
+    """
+
+    success: bool
+    status: int
+    message: str
+    contributions: pd.Series
+    payout_shares: pd.Series
+    cofunding: float
+    reserve: float
+    resources: float
+    cvar: float
+    var: float
+    key: pd.Series
+    key_name: str
+    key_deviation: float
+    expected_damage: pd.Series
+    expected_payout: pd.Series
+    net_benefit: pd.Series
+    caps: pd.Series
+    confidence: float
+    years: int
+    scenarios: int
+    in_sample: dict
+    out_of_sample: dict
+    binding: tuple
+    duals: pd.Series
+    diagnosis: str | None
+    min_cofunding: float
+    profile: tuple
+    objective_values: tuple
+    unit: str = ""
+    solver: str = ""
+    build_time: float = 0.0
+    solve_time: float = 0.0
+    notes: tuple = ()
+    extra: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def total_contributions(self) -> float:
+        return float(self.contributions.sum())
+
+    def _summary(self):
+        u = self.unit
+        rows = [("success", self.success), ("status", f"{self.status} "
+                                                      f"({STATUS_TEXT.get(self.status, '?')})"),
+                ("message", self.message)]
+        if self.success:
+            oos = self.out_of_sample
+            rows += [("members pay", f"{self.total_contributions:.6g} {u}"),
+                     ("co-funding", f"{self.cofunding:.6g} {u}"),
+                     ("reserve", f"{self.reserve:.6g} {u}"),
+                     ("resources per year", f"{self.resources:.6g} {u}"),
+                     (f"CVaR{self.confidence:g} of payouts (in sample)", f"{self.cvar:.6g} {u}"),
+                     ("shortfall probability (out of sample)",
+                      f"{oos.get('shortfall_probability', math.nan):.4g}"),
+                     ("expected shortfall (out of sample)",
+                      f"{oos.get('expected_shortfall', math.nan):.4g} {u}"),
+                     ("key", self.key_name)]
+        return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per member: key share, contribution and its share, payout share,
+        expected damage and payout, expected net benefit, payment cap."""
+        F = self.contributions.sum()
+        df = pd.DataFrame({
+            "key_share": self.key.to_numpy(),
+            "contribution": self.contributions.to_numpy(),
+            "contribution_share": (self.contributions / F).to_numpy() if F > 0
+            else np.full(len(self.key), np.nan),
+            "payout_share": self.payout_shares.to_numpy(),
+            "expected_damage": self.expected_damage.to_numpy(),
+            "expected_payout": self.expected_payout.to_numpy(),
+            "net_benefit": self.net_benefit.to_numpy(),
+            "cap": self.caps.to_numpy(),
+        }, index=self.contributions.index)
+        df.index.name = "member"
+        return df
+
+    def to_dict(self) -> dict:
+        return {"success": self.success, "status": self.status, "message": self.message,
+                "unit": self.unit, "confidence": self.confidence, "years": self.years,
+                "cofunding": self.cofunding, "reserve": self.reserve,
+                "resources": self.resources, "total_contributions": self.total_contributions,
+                "cvar": self.cvar, "var": self.var, "key": self.key_name,
+                "key_deviation": self.key_deviation, "in_sample": self.in_sample,
+                "out_of_sample": self.out_of_sample, "binding": list(self.binding),
+                "diagnosis": self.diagnosis, "min_cofunding": self.min_cofunding,
+                "notes": list(self.notes), "solver": self.solver,
+                "per_member": self.to_frame()}
