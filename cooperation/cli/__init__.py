@@ -30,6 +30,7 @@ COMMANDS = (
     "sweep",
     "reserves",
     "evolve",
+    "response",
 )
 
 
