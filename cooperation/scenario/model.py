@@ -556,6 +556,10 @@ class Scenario:
         """The response process of a hazard, its damage curve in money
         (``D_h * f_h``); ``hazard`` may be omitted when only one has a process."""
         names = [self._hazards[h].name for h in sorted(self._procs)]
+        if not names:
+            raise ScenarioError("no hazard of this scenario has a response process",
+                                field="hazards", source=self._source, show_value=False,
+                                fix='give a hazard process = "tasks.csv" and a damage_curve')
         if hazard is None:
             if len(names) != 1:
                 raise ScenarioError(f"name the hazard; hazards with a response process: {names}",
