@@ -174,9 +174,8 @@ def evolve(eg, x0, t, noise: float = 0.0, seed=0, *, rtol: float = 1e-8, atol: f
     """
     from scipy.integrate import solve_ivp
 
-    from .game import EvolutionaryGame
-
-    if not isinstance(eg, EvolutionaryGame):
+    # an EvolutionaryGame, recognised by what it offers (game.py imports this module)
+    if not (callable(getattr(eg, "state", None)) and callable(getattr(eg, "velocity", None))):
         raise InputError("must be an EvolutionaryGame", field="eg", value=type(eg).__name__)
     tt = _times(t)
     X0 = eg.state(x0)
