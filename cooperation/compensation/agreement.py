@@ -53,87 +53,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .._numeric import RTOL, span
-from .._result import ResultMixin
 from ..equilibria.large import nash_outside
 from ..errors import InputError
 from ..games.model import PayoffModel
+from .results.agreement import TwoWayAgreement
 
 __all__ = ["two_way_agreement", "TwoWayAgreement"]
-
-
-@dataclass(frozen=True, repr=False)
-class TwoWayAgreement(ResultMixin):
-    """Result of :func:`two_way_agreement`.
-
-    Attributes
-    ----------
-    upstream, downstream : str
-    intervals : DataFrame
-        The bargaining range as disjoint intervals of ``s``: ``lo``, ``hi``
-        (``inf`` when unbounded), ``lo_closed``, ``hi_closed``.
-    intervals_some : DataFrame
-        The same where *some* pure equilibrium gives both a gain.
-    lower, upper : float
-        Smallest and largest stake in the range (``nan`` when it is empty).
-    stakes : DataFrame
-        One row per stake asked about: whether it is in the range, the
-        equilibria it induces, the probability the standard is met, the
-        expected transfer, each side's payoff and gain over no agreement.
-    outside_option : Series
-        No-agreement payoffs.
-    compliance : ndarray
-        ``pi(a)`` for every profile (shape of the game).
-    subsidy : float
-    note : str
-    """
-
-    upstream: str
-    downstream: str
-    intervals: pd.DataFrame
-    intervals_some: pd.DataFrame
-    lower: float
-    upper: float
-    stakes: pd.DataFrame
-    outside_option: pd.Series
-    compliance: np.ndarray
-    subsidy: float
-    note: str
-    unit: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return len(self.intervals) == 0
-
-    def contains(self, s: float) -> bool:
-        """Whether stake ``s`` lies in the bargaining range."""
-        for r in self.intervals.itertuples():
-            if (r.lo < s or (r.lo_closed and s == r.lo)) and (s < r.hi or (r.hi_closed
-                                                                        and s == r.hi)):
-                return True
-        return False
-
-    def _summary(self):
-        rng = "empty" if self.empty else " U ".join(
-            f"{'[' if r.lo_closed else '('}{r.lo:.6g}, {r.hi:.6g}{']' if r.hi_closed else ')'}"
-            for r in self.intervals.itertuples())
-        rows = [("upstream -> downstream", f"{self.upstream} -> {self.downstream}"),
-                ("bargaining range of the stake", f"{rng} {self.unit}".rstrip()),
-                ("no-agreement payoffs", self.outside_option.round(6).to_dict())]
-        for r in self.stakes.itertuples():
-            rows.append((f"stake {r.Index}", f"s = {r.stake:.6g}: "
-                         f"{'inside' if r.in_range else 'outside'}; equilibrium {r.equilibria}"))
-        rows.append(("note", self.note))
-        return rows
-
-    def to_frame(self) -> pd.DataFrame:
-        """The stakes table (one row per stake asked about)."""
-        return self.stakes.copy()
 
 
 def _pure_ne(A: np.ndarray, B: np.ndarray, tol: float) -> list[tuple[int, int]]:
@@ -217,95 +147,11 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
             raise InputError("must be a finite number >= 0", field=nm, value=val)
     scen = game if isinstance(game, Scenario) else None
 
-    # ---------------------------------------------------------------- who is upstream
-    hz_index = None
-    if scen is not None and compliance is None:
-        names = [h.name for h in scen.hazards]
-        if hazard is not None:
-            if hazard not in names:
-                raise InputError(f"unknown hazard; hazards are {names}", field="hazard",
-                                 value=hazard)
-            hz_index = names.index(hazard)
-        else:
-            cands = [k for k, h in enumerate(scen.hazards)
-                     if upstream is None or upstream in h.origins]
-            cands = [k for k in cands if scen.hazards[k].origins] or cands
-            if not cands:
-                raise InputError("no hazard originates upstream; name the monitored hazard",
-                                 field="hazard", value=None)
-            hz_index = max(cands, key=lambda k: (scen.probabilities[k], -k))
-        if upstream is None:
-            orig = scen.hazards[hz_index].origins
-            if len(orig) != 1:
-                raise InputError("the monitored hazard has no single origin; say which side "
-                                 "is upstream", field="upstream", value=None)
-            upstream = orig[0]
-    elif hazard is not None:
-        raise InputError("hazard needs a scenario (a game has no hazards); pass compliance=",
-                         field="hazard", value=hazard)
-    if upstream is None:
-        upstream = P[0]
-    if upstream not in P:
-        raise InputError(f"unknown jurisdiction; players are {list(P)}", field="upstream",
-                         value=upstream)
-    if downstream is None:
-        downstream = P[1 - P.index(upstream)]
-    if downstream not in P or downstream == upstream:
-        raise InputError(f"must be the other player ({P[1 - P.index(upstream)]})",
-                         field="downstream", value=downstream)
-    iu = P.index(upstream)
-
-    # ---------------------------------------------------------------- compliance pi(a)
-    if compliance is not None:
-        pi = np.asarray(compliance, dtype=float)
-        if pi.shape != G.shape:
-            raise InputError(f"needs one probability per profile, shape {G.shape}",
-                             field="compliance", value=f"shape {pi.shape}")
-        if not np.all(np.isfinite(pi)) or pi.min() < 0 or pi.max() > 1:
-            raise InputError("probabilities must lie in [0, 1]", field="compliance",
-                             value=pi.tolist())
-        how = "given compliance probabilities"
-    elif scen is not None:
-        grid = np.indices(G.shape).reshape(2, -1).T
-        p, _ = scen.hazard_state(grid)
-        pi = (1.0 - p[:, hz_index]).reshape(G.shape)
-        how = (f"the standard is met when '{scen.hazards[hz_index].name}' does not strike: "
-               "pi(a) = 1 - p_h(a)")
-    else:
-        raise InputError("a game needs compliance= (probability the standard is met at each "
-                         "profile)", field="compliance", value=None)
-
-    # ---------------------------------------------------------------- outside option
-    if isinstance(outside_option, str):
-        if outside_option == "nash":
-            o, onote, _ = nash_outside(model)
-        elif outside_option == "maximin":
-            from ..equilibria.status_quo import security_levels as maximin_values
-
-            o, onote = maximin_values(G), "mixed maximin values"
-        elif outside_option == "status_quo":
-            o, onote = model.payoffs(np.zeros(2, dtype=np.intp))[0], "status quo"
-        else:
-            raise InputError("must be 'nash', 'maximin', 'status_quo' or two payoffs",
-                             field="outside_option", value=outside_option)
-    else:
-        o = model.check_vector(outside_option, "outside_option")
-        onote = "given"
-
-    # ---------------------------------------------------------------- stakes asked about
-    if stakes is None:
-        src = scen.sources if scen is not None else {}
-        stakes = {k: v for k, v in src.items() if k.lower().startswith("stake")
-                  and isinstance(v, int | float) and not isinstance(v, bool)}
-    if isinstance(stakes, Mapping):
-        labels, svals = list(stakes.keys()), list(stakes.values())
-    else:
-        svals = list(np.atleast_1d(np.asarray(stakes, dtype=float)))
-        labels = [f"s={v:g}" for v in svals]
-    svals = np.asarray(svals, dtype=float)
-    if svals.size and (not np.all(np.isfinite(svals)) or svals.min() < 0):
-        raise InputError("stakes must be finite numbers >= 0", field="stakes",
-                         value=svals.tolist())
+    upstream, downstream, iu, hz_index = _sides(scen, P, hazard, upstream, downstream,
+                                                compliance)
+    pi, how = _compliance(scen, G, compliance, hz_index)
+    o, onote = _outside(model, G, outside_option)
+    labels, svals = _stakes(stakes, scen)
 
     # ---------------------------------------------------------------- the agreement game
     U = G.payoffs
@@ -417,3 +263,104 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
                            pd.Series(o, index=pd.Index(P, name="jurisdiction"),
                                      name="outside_option"), pi, float(subsidy), note,
                            model.unit)
+
+
+def _sides(scen, P, hazard, upstream, downstream, compliance):
+    """``(upstream, downstream, index of upstream, monitored hazard index or None)``."""
+    hz_index = None
+    if scen is not None and compliance is None:
+        names = [h.name for h in scen.hazards]
+        if hazard is not None:
+            if hazard not in names:
+                raise InputError(f"unknown hazard; hazards are {names}", field="hazard",
+                                 value=hazard)
+            hz_index = names.index(hazard)
+        else:
+            cands = [k for k, h in enumerate(scen.hazards)
+                     if upstream is None or upstream in h.origins]
+            cands = [k for k in cands if scen.hazards[k].origins] or cands
+            if not cands:
+                raise InputError("no hazard originates upstream; name the monitored hazard",
+                                 field="hazard", value=None)
+            hz_index = max(cands, key=lambda k: (scen.probabilities[k], -k))
+        if upstream is None:
+            orig = scen.hazards[hz_index].origins
+            if len(orig) != 1:
+                raise InputError("the monitored hazard has no single origin; say which side "
+                                 "is upstream", field="upstream", value=None)
+            upstream = orig[0]
+    elif hazard is not None:
+        raise InputError("hazard needs a scenario (a game has no hazards); pass compliance=",
+                         field="hazard", value=hazard)
+    if upstream is None:
+        upstream = P[0]
+    if upstream not in P:
+        raise InputError(f"unknown jurisdiction; players are {list(P)}", field="upstream",
+                         value=upstream)
+    if downstream is None:
+        downstream = P[1 - P.index(upstream)]
+    if downstream not in P or downstream == upstream:
+        raise InputError(f"must be the other player ({P[1 - P.index(upstream)]})",
+                         field="downstream", value=downstream)
+    iu = P.index(upstream)
+    return upstream, downstream, iu, hz_index
+
+
+def _compliance(scen, G, compliance, hz_index):
+    """``(pi, how)``: the probability the standard is met at each profile."""
+    if compliance is not None:
+        pi = np.asarray(compliance, dtype=float)
+        if pi.shape != G.shape:
+            raise InputError(f"needs one probability per profile, shape {G.shape}",
+                             field="compliance", value=f"shape {pi.shape}")
+        if not np.all(np.isfinite(pi)) or pi.min() < 0 or pi.max() > 1:
+            raise InputError("probabilities must lie in [0, 1]", field="compliance",
+                             value=pi.tolist())
+        how = "given compliance probabilities"
+    elif scen is not None:
+        grid = np.indices(G.shape).reshape(2, -1).T
+        p, _ = scen.hazard_state(grid)
+        pi = (1.0 - p[:, hz_index]).reshape(G.shape)
+        how = (f"the standard is met when '{scen.hazards[hz_index].name}' does not strike: "
+               "pi(a) = 1 - p_h(a)")
+    else:
+        raise InputError("a game needs compliance= (probability the standard is met at each "
+                         "profile)", field="compliance", value=None)
+    return pi, how
+
+
+def _outside(model, G, outside_option):
+    if isinstance(outside_option, str):
+        if outside_option == "nash":
+            o, onote, _ = nash_outside(model)
+        elif outside_option == "maximin":
+            from ..equilibria.status_quo import security_levels as maximin_values
+
+            o, onote = maximin_values(G), "mixed maximin values"
+        elif outside_option == "status_quo":
+            o, onote = model.payoffs(np.zeros(2, dtype=np.intp))[0], "status quo"
+        else:
+            raise InputError("must be 'nash', 'maximin', 'status_quo' or two payoffs",
+                             field="outside_option", value=outside_option)
+    else:
+        o = model.check_vector(outside_option, "outside_option")
+        onote = "given"
+    return o, onote
+
+
+def _stakes(stakes, scen):
+    """``(labels, values)`` of the stakes asked about (default: the scenario's sources)."""
+    if stakes is None:
+        src = scen.sources if scen is not None else {}
+        stakes = {k: v for k, v in src.items() if k.lower().startswith("stake")
+                  and isinstance(v, int | float) and not isinstance(v, bool)}
+    if isinstance(stakes, Mapping):
+        labels, svals = list(stakes.keys()), list(stakes.values())
+    else:
+        svals = list(np.atleast_1d(np.asarray(stakes, dtype=float)))
+        labels = [f"s={v:g}" for v in svals]
+    svals = np.asarray(svals, dtype=float)
+    if svals.size and (not np.all(np.isfinite(svals)) or svals.min() < 0):
+        raise InputError("stakes must be finite numbers >= 0", field="stakes",
+                         value=svals.tolist())
+    return labels, svals

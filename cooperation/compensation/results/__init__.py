@@ -1,5 +1,7 @@
 """Every result type of the compensation layer, in one place."""
 
+from .agreement import TwoWayAgreement
+from .fund import FundResult
 from .transfers import CompensationResult, Diagnosis
 
-__all__ = ["CompensationResult", "Diagnosis"]
+__all__ = ["CompensationResult", "Diagnosis", "FundResult", "TwoWayAgreement"]
