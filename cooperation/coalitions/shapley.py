@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .._numeric import clean_zero
+from .._random import generator
 from .._result import ResultMixin
 from ..errors import InputError
 from ._bits import bit_sums, popcounts
@@ -223,7 +224,7 @@ def shapley_sample(v, permutations: int = 1000, *, seed=0, players: Sequence[str
         raise InputError("must be a TUGame or a callable on membership matrices", field="v",
                          value=type(v).__name__)
     n = len(labels)
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     total = np.zeros(n)
     total_sq = np.zeros(n)
     done = 0

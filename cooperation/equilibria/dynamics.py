@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._numeric import gap_tol, player_spans
+from .._random import generator
 from .._result import ResultMixin
 from ..errors import GameError
 from ..games.model import as_game
@@ -76,7 +77,7 @@ class Trajectory(ResultMixin):
 
 
 def _rng(seed):
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return generator(seed)
 
 
 def best_response_dynamics(game, start=None, max_iter: int = 1000, seed=0) -> Trajectory:

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._random import seed_sequence
 from ..errors import InputError
 
 __all__ = ["make_design", "root_seed_sequence", "cell_seeds", "check_func", "func_name"]
@@ -159,21 +160,7 @@ def root_seed_sequence(seed: Any) -> np.random.SeedSequence:
     is advanced); ``None`` draws fresh OS entropy (recorded in
     ``DataFrame.attrs['sweep']['seed_entropy']``).
     """
-    if isinstance(seed, np.random.SeedSequence):
-        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key,
-                                      pool_size=seed.pool_size)
-    if isinstance(seed, np.random.Generator):
-        words = seed.integers(0, 2**32, size=4, dtype=np.uint64)
-        return np.random.SeedSequence([int(w) for w in words])
-    if seed is None:
-        return np.random.SeedSequence()
-    if isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)):
-        if int(seed) < 0:
-            raise InputError("a seed must be a non-negative integer", field="seed",
-                             value=seed)
-        return np.random.SeedSequence(int(seed))
-    raise InputError("seed must be an int, a numpy SeedSequence, a numpy Generator or None",
-                     field="seed", value=seed)
+    return seed_sequence(seed, none_ok=True)
 
 
 def cell_seeds(root: np.random.SeedSequence, cells: int) -> list[int]:

@@ -9,11 +9,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..._checks import check_number
+from ..._random import seed_sequence
 from ...errors import InputError
 from ...games.model import PayoffModel
 from ...lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT, solve_lp
 from ..results.fund import FundResult
-from .losses import adequacy, seed_sequence, simulate_losses
+from .losses import adequacy, simulate_losses
 from .model import FundLP, build
 
 __all__ = ["design_fund", "KEYS"]

@@ -5,20 +5,9 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ...errors import InputError
+from ..._random import seed_sequence
 
-__all__ = ["simulate_losses", "empirical_cvar", "adequacy", "seed_sequence"]
-
-
-def seed_sequence(seed, field_name: str = "seed") -> np.random.SeedSequence:
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(int(seed.integers(0, 2 ** 63 - 1)))
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError("must be a non-negative int, a SeedSequence or a Generator",
-                         field=field_name, value=seed)
-    return np.random.SeedSequence(int(seed))
+__all__ = ["simulate_losses", "empirical_cvar", "adequacy"]
 
 
 def simulate_losses(scenario, profile, years: int, seed) -> sp.csr_matrix:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..._random import generator
 from ...errors import SolverError
 from ...lp import STATUS_OPTIMAL, solve_lp
 from .model import Built, build
@@ -147,7 +148,7 @@ def probe_vectors(pb: Problem, built: Built, ranges, w: np.ndarray) -> list:
 
 
 def direction(n: int, seed) -> np.ndarray:
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     return rng.uniform(1.0, 2.0, n) * rng.choice([-1.0, 1.0], n)
 
 
