@@ -118,7 +118,7 @@ def _compile(strategies, assign, stage: BinaryStage, incentive):
     for k, s in enumerate(strategies):
         if not s.is_finite_state or not used[k].any():
             continue
-        seat_dep = getattr(s, "p", 0) is None       # GenerousTitForTat with the default p
+        seat_dep = s.seat_dependent
         seats = np.flatnonzero(used[k]) if seat_dep else [int(np.flatnonzero(used[k])[0])]
         for j in seats:
             ctx = SlotContext((1,), np.array([j]), n, stage.players, stage, incentive)

@@ -227,6 +227,41 @@ def test_classifiers():
     assert rp.TitForTat().classifier["finite_state"]
     assert not rp.TrustThreshold().classifier["finite_state"]
     assert rp.WinStayLoseShift().memory_one == ((1.0, 0.0, 0.0, 1.0), 1.0)
+    assert rp.Opportunist().classifier["needs_gain"]
+    assert not rp.TitForTat().classifier["needs_gain"]
+
+
+def test_seat_dependence_is_declared_not_guessed():
+    """Only a strategy that declares ``seat_dependent`` gets one machine per seat; a
+    parameter that happens to be called ``p`` (and is None) changes nothing."""
+    from cooperation.repeated import engine
+    from cooperation.repeated.stage import as_stage
+
+    assert rp.GenerousTitForTat().classifier["seat_dependent"]
+    assert not rp.GenerousTitForTat(0.3).classifier["seat_dependent"]
+    assert not rp.TitForTat().classifier["seat_dependent"]
+
+    class Tagged(rp.MemoryOne):
+        def __init__(self):
+            rp.MemoryOne.__init__(self, 1, 0, 1, 0, name="tagged")
+            self.p = None
+
+    stage = as_stage(rp.public_goods_game(3, 2.0))
+    *_, lut, _ = engine._compile([Tagged()], np.zeros(3, int), stage, np.zeros(3))
+    assert len(set(lut[0].tolist())) == 1          # one machine for all seats
+    *_, lut, _ = engine._compile([rp.GenerousTitForTat()], np.zeros(3, int), stage,
+                                 np.zeros(3))
+    assert len(set(lut[0].tolist())) == 3          # one machine per seat
+
+
+def test_strategy_families_keep_their_import_paths():
+    """Split by family, every public name is still importable from the old places."""
+    import cooperation.repeated.strategies as old_path
+
+    for name in old_path.__all__:
+        assert getattr(old_path, name) is getattr(rp, name, getattr(old_path, name))
+    assert old_path.resolve_k(None, 4, "k") == 3
+    assert old_path.TitForTat.__module__ == "cooperation.repeated.strategies.classic"
 
 
 def test_equal_strategies_compare_equal():
