@@ -175,12 +175,3 @@ class Streams:
     def uniform(self, t: int, s: int, r0: int, r1: int, width: int) -> np.ndarray:
         """float64 uniforms in [0, 1) on a grid of 2**-32, shape ``(r1 - r0, width)``."""
         return self.words(t, s, r0, r1, width) * INV32
-
-    def bernoulli(self, p: float, t: int, s: int, r0: int, r1: int, width: int) -> np.ndarray:
-        """Boolean events of probability ``p`` (resolved to 2**-32), shape ``(r1 - r0, width)``."""
-        thr = bernoulli_threshold(p)
-        if thr == 0:
-            return np.zeros((r1 - r0, width), dtype=bool)
-        if thr >= 1 << 32:
-            return np.ones((r1 - r0, width), dtype=bool)
-        return self.words(t, s, r0, r1, width) < np.uint32(thr)
