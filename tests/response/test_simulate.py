@@ -175,3 +175,24 @@ def test_bad_arguments(kw, field):
     assert field in str(info.value)
     with pytest.raises(InputError, match="must be a ResponseProcess"):
         co.simulate_response("p.csv")
+
+
+def test_figures_and_their_errors():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    p = co.ResponseProcess([
+        {"task": "warn", "owners": ["M"], "delay": {"dist": "fixed", "hours": 2}},
+        {"task": "sign", "owners": ["T", "E"], "after": ["warn"], "delay": exp_spec(3.0)}])
+    res = co.simulate_response(p, runs=1000, seed=0)
+    fig, ax = res.plot("gantt")
+    # first task at the top
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["warn", "sign"]
+    assert list(ax.get_yticks()) == [1, 0]
+    for col in ("damage_if_instant", "delay_cost", "marginal_damage"):
+        fig, ax = res.plot("tornado", column=col)
+        assert len(ax.patches) == 3 and "(hours)" in ax.get_xlabel()
+    with pytest.raises(InputError, match="column"):
+        res.plot("tornado", column="speed")
+    with pytest.raises(InputError, match="kind"):
+        res.plot("pie")
