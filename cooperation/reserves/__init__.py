@@ -11,9 +11,9 @@ and who pays for the pool.
 Figures are in :mod:`cooperation.reserves.plot` (imported on demand).
 """
 
-from .design import design_reserves
 from .diagnosis import ReserveDiagnosis
 from .inputs import demand_from_scenario
+from .planner import design_reserves
 from .pooling import CoreCheck
 from .result import ReservePlan
 

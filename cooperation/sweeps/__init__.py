@@ -9,8 +9,8 @@ the same seed gives the same table on all three. See MODEL.md section 7.
 
 from .analysis import experiments_outcomes, phase_boundary
 from .checkpoint import Checkpoint
-from .design import cell_seeds, make_design
 from .executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from .grid import cell_seeds, make_design
 from .spec import SweepSpec, load_spec, write_table
 from .sweep import sweep
 

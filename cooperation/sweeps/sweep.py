@@ -22,8 +22,8 @@ import pandas as pd
 
 from ..errors import InputError
 from .checkpoint import Checkpoint
-from .design import cell_seeds, check_func, func_name, make_design, root_seed_sequence
 from .executors import resolve_executor
+from .grid import cell_seeds, check_func, func_name, make_design, root_seed_sequence
 from .progress import Progress, progress_mode
 
 __all__ = ["sweep"]

@@ -12,7 +12,7 @@ import pytest
 import cooperation as co
 from cooperation.sweeps import experiments_outcomes
 
-MODULES = ["cooperation.sweeps.design", "cooperation.sweeps.sweep",
+MODULES = ["cooperation.sweeps.grid", "cooperation.sweeps.sweep",
            "cooperation.sweeps.analysis", "cooperation.sweeps.executors",
            "cooperation.sweeps.spec", "cooperation.report.style", "cooperation.report.phase"]
 

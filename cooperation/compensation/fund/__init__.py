@@ -56,12 +56,12 @@ against natural disasters*. World Bank Policy Research WP 5429 (risk pools,
 CCRIF).
 
 Modules: :mod:`.losses` (simulated years, CVaR, adequacy), :mod:`.model`
-(the LP), :mod:`.design` (the public function); the result type is
+(the LP), :mod:`.calculator` (the public function); the result type is
 :class:`cooperation.compensation.results.fund.FundResult`.
 """
 
 from ..results.fund import FundResult
-from .design import KEYS, design_fund
+from .calculator import KEYS, design_fund
 from .losses import empirical_cvar, simulate_losses
 
 __all__ = ["design_fund", "FundResult", "KEYS", "empirical_cvar", "simulate_losses"]

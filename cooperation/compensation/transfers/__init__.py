@@ -72,13 +72,13 @@ Isermann, H. (1982). Linear lexicographic optimization. *OR Spektrum* 4, 223-228
 Modules: :mod:`.problem` (the inputs as one problem, scaled to order one),
 :mod:`.model` (the LP rows of each family and the objectives), :mod:`.solve`
 (solving with core constraint generation, uniqueness, the certificate),
-:mod:`.diagnosis` (why an infeasible design fails), :mod:`.design` (the
+:mod:`.diagnosis` (why an infeasible design fails), :mod:`.calculator` (the
 public function); the result types are in
 :mod:`cooperation.compensation.results.transfers`.
 """
 
 from ..results.transfers import CompensationResult, Diagnosis
-from .design import design_compensation
+from .calculator import design_compensation
 from .problem import FAMILIES, OBJECTIVES
 
 __all__ = ["design_compensation", "CompensationResult", "Diagnosis", "FAMILIES", "OBJECTIVES"]

@@ -169,7 +169,7 @@ def cell_seeds(root: np.random.SeedSequence, cells: int) -> list[int]:
     Examples
     --------
     >>> import numpy as np
-    >>> from cooperation.sweeps.design import cell_seeds
+    >>> from cooperation.sweeps.grid import cell_seeds
     >>> a = cell_seeds(np.random.SeedSequence(0), 3)
     >>> a == cell_seeds(np.random.SeedSequence(0), 3), len(set(a))
     (True, 3)
