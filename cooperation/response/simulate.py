@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._random import seed_sequence
 from .._result import ResultMixin
 from ..errors import InputError
 from .attribution import (
@@ -63,15 +64,7 @@ DEADLINE_HOURS = 48.0    # the seed paper's 48-hour cross-province dispatch
 
 
 def _seed_sequence(seed) -> np.random.SeedSequence:
-    if isinstance(seed, np.random.SeedSequence):
-        return seed
-    if isinstance(seed, np.random.Generator):
-        return np.random.SeedSequence(int(seed.integers(0, 2 ** 63)))
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) \
-            or seed < 0:
-        raise InputError("must be an int >= 0, a SeedSequence or a Generator", field="seed",
-                         value=seed)
-    return np.random.SeedSequence(int(seed))
+    return seed_sequence(seed)
 
 
 def _child(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
