@@ -1,7 +1,7 @@
 """cooperation: game-theoretic analysis of cross-regional crisis governance.
 
 Scenario -> game -> equilibria / coalition values -> compensation ->
-repeated play -> report. See README.md and ../shared/design/API.md.
+repeated play -> report. See README.md and docs/.
 """
 
 from . import errors, repeated, sweeps

@@ -1,7 +1,7 @@
 """Cooperative analysis: characteristic functions, Shapley/Banzhaf values, core,
 least core, certified nucleolus, bargaining solutions and responsibility rules.
 
-See MODEL.md section 4. Coalitions are bitmasks (bit ``i`` set: player ``i``
+See docs/model.md, section 4. Coalitions are bitmasks (bit ``i`` set: player ``i``
 is a member); values are labelled by player at the edges.
 """
 

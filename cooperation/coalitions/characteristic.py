@@ -2,7 +2,7 @@
 
 ``v(S)`` is the largest total payoff ``sum_{i in S} u_i(a)`` that coalition
 ``S`` can secure by choosing its members' actions ``a_S`` jointly, under a
-stated assumption on what the outsiders ``N \\ S`` do (MODEL.md section 4):
+stated assumption on what the outsiders ``N \\ S`` do (docs/model.md, section 4):
 
 ``outsiders="nash"`` (Nash outsiders)
     Outsiders keep their Nash-equilibrium actions ``a^NE_{-S}``::

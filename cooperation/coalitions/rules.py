@@ -25,7 +25,7 @@ characteristic function (``outsiders="nash"`` by default): ``in_core`` and
 the largest coalition excess ``max_S v(S) - x(S)`` (positive: that
 coalition would rather leave).
 
-The rules (MODEL.md section 4; seed paper 004)
+The rules (docs/model.md, section 4; seed paper 004)
 ----------------------------------------------
 ``origin`` (发生地为主、波及地为辅: the origin leads, the affected assist)
     The bill is first split over hazards in proportion to their status-quo

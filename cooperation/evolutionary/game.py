@@ -102,7 +102,7 @@ class EvolutionaryGame:
         Parameters
         ----------
         scenario : Scenario
-            Payoffs ``u_i(a)`` of MODEL.md section 2 (costs and expected
+            Payoffs ``u_i(a)`` of docs/model.md, section 2 (costs and expected
             hazard losses); the scenario's action ladder is every
             jurisdiction's action set.
         higher_level : mapping, optional

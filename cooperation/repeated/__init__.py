@@ -1,6 +1,6 @@
 """Repeated play: strategies, trust, monitoring and transfers on a vectorised engine.
 
-MODEL.md section 6. ``from cooperation import repeated as rp``.
+docs/model.md, section 6. ``from cooperation import repeated as rp``.
 """
 
 from .evolution import MoranResult, moran, moran_fixation, moran_stationary, replicator

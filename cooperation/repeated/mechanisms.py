@@ -1,4 +1,4 @@
-"""Specifications of noise, monitoring and shocks in repeated play (MODEL.md section 6).
+"""Specifications of noise, monitoring and shocks in repeated play (docs/model.md, section 6).
 
 These are small frozen objects that validate their numbers once; the engine
 reads them. Every probability must lie in [0, 1].

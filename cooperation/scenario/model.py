@@ -1,6 +1,6 @@
 """Scenarios: jurisdictions, hazards, spillovers, costs, and what cooperation changes.
 
-The payoff model (MODEL.md section 2)
+The payoff model (docs/model.md, section 2)
 -------------------------------------
 Jurisdictions ``i = 1..n`` each choose an action level ``a_i`` from an ordered
 list shared by all of them (at least two: self-only 属地 and cooperate 协同).
@@ -444,7 +444,7 @@ class Scenario:
         inv = sp.coo_matrix((np.ones(len(i_rows)), (i_rows, i_cols)), shape=(H, n)).tocsr()
         counts = np.asarray(inv.sum(axis=1)).ravel()
         self._W = sp.csr_matrix(sp.diags(1.0 / np.maximum(counts, 1)) @ inv)  # kappa weights
-        # aggregation technologies (MODEL.md section 2): weighted rows replace the mean
+        # aggregation technologies (docs/model.md, section 2): weighted rows replace the mean
         # weights in kappa only; weakest link / best shot take min / max over I(h)
         self._agg = tuple(aggs)
         self._Wk = self._W

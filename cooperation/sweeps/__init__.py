@@ -4,7 +4,7 @@
 runs ``func(**params, seed=child_seed)`` on every cell of a grid (full
 factorial dict, or a DataFrame of designs) and returns one tidy DataFrame.
 Executors: ``"serial"``, local processes (default) and ``dask.distributed``;
-the same seed gives the same table on all three. See MODEL.md section 7.
+the same seed gives the same table on all three. See docs/model.md, section 7.
 """
 
 from .analysis import experiments_outcomes, phase_boundary

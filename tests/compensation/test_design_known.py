@@ -174,7 +174,7 @@ def test_prisoners_dilemma_deterrence_fine(q):
     Self-enforcement with detection probability q and fine F: q t_i >= (T - R) - q F.
     With no subsidy (peer-led, t_1 + t_2 = 0) both rows hold iff F >= (T - R)/q: the
     deterrence condition q F >= gain from defection (Becker 1968, *Journal of Political
-    Economy* 76, 169-217; MODEL.md section 6). Without a fine the least subsidy is
+    Economy* 76, 169-217; docs/model.md, section 6). Without a fine the least subsidy is
     2 (T - R)/q (each must be paid its temptation)."""
     pd_game = co.NormalFormGame.from_bimatrix([[3, 0], [5, 1]], [[3, 5], [0, 1]],
                                               actions=[["C", "D"], ["C", "D"]])

@@ -1,4 +1,4 @@
-"""Scenarios: the payoff model of MODEL.md section 2, by hand and at scale."""
+"""Scenarios: the payoff model of docs/model.md, section 2, by hand and at scale."""
 
 import itertools
 from pathlib import Path

@@ -100,7 +100,7 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
     detection : float in (0, 1]
         Probability that a deviation is detected (self-enforcement).
     forfeit : {"transfer", "receipts"}
-        What a detected deviator loses. ``"transfer"`` (API.md): its transfer
+        What a detected deviator loses. ``"transfer"`` (the default): its transfer
         either way, so a payer that deviates also stops paying, and
         self-enforcement caps what a payer can be asked to pay. ``"receipts"``:
         it loses what it would receive but still owes its payments (enforced
