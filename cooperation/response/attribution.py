@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._random import seed_sequence
 from .._result import ResultMixin
 from ..coalitions import TUGame, shapley, shapley_sample
 from ..coalitions._bits import member_matrix
@@ -243,12 +244,10 @@ def attribute_delay_cost(process, runs: int = 10_000, seed=0, damage=None, *,
     >>> attribute_delay_cost(proc, runs=16).values.tolist()     # hours; v(A)=0, v(B)=2, v(AB)=3
     [0.5, 2.5]
     """
-    from .simulate import _seed_sequence
-
     if int(runs) != runs or runs < 1:
         raise InputError("needs an integer >= 1", field="runs", value=runs)
     meth = choose_method(len(process.units), method)
-    ss = _seed_sequence(seed)
+    ss = seed_sequence(seed)
     rng = np.random.default_rng(ss)
     draws = process.draw(rng, int(runs))
     factor = process.factors(coordination)

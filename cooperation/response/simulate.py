@@ -63,10 +63,6 @@ DETAIL_RUNS = 100_000    # default runs for the bottleneck scores
 DEADLINE_HOURS = 48.0    # the seed paper's 48-hour cross-province dispatch
 
 
-def _seed_sequence(seed) -> np.random.SeedSequence:
-    return seed_sequence(seed)
-
-
 def _child(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + key)
 
@@ -250,7 +246,7 @@ def simulate_response(process: ResponseProcess, runs: int = 100_000, seed=0, dam
     if isinstance(runs, bool) or int(runs) != runs or runs < 2:
         raise InputError("needs an integer >= 2", field="runs", value=runs)
     runs = int(runs)
-    ss = _seed_sequence(seed)
+    ss = seed_sequence(seed)
     curve = as_damage(damage) if damage is not None else process.damage
     has_damage = curve is not None
     units, U = process.units, len(process.units)

@@ -51,7 +51,8 @@ def test_exact_attribution_equals_enumerated_orderings_and_sums_to_total(seed):
     res = co.simulate_response(proc, runs=4096, seed=seed)
     assert res.attribution.method == "exact" and res.attribution.runs == 4096
     # the same draws as the simulation (chunk 0 of its seed)
-    from cooperation.response.simulate import _child, _seed_sequence
+    from cooperation._random import seed_sequence as _seed_sequence
+    from cooperation.response.simulate import _child
     draws = proc.draw(_child(_seed_sequence(seed), 0), 4096)
     phi, total = oracle_shapley(proc, draws, proc.damage)
     got = res.bottlenecks["delay_cost"]
