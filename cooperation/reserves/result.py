@@ -214,7 +214,7 @@ def make_plan(model: ReserveModel, sol, diagnosis, backend: str, build: float) -
     # the CVaR rows are in money units already (scaled by M Q on both sides)
     fam = np.array(lp.row_family, dtype=object)
     qty_rows = fam != "cvar"
-    dual_true = np.where(qty_rows, rd * model.M, rd)
+    dual_true = np.where(qty_rows, rd * model.M, rd) + 0.0   # + 0.0: no -0.0 on display
     rhs_true = np.where(qty_rows, model.rhs * model.Q, model.rhs * model.money)
     cap_dual = np.full(d.stock_item.size, 0.0)
     if "capacity" in model.rows:
