@@ -61,7 +61,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _plan_section(args, scenario, res, data: dict, out):
     """The payment plan of ``--plan``: printed, added to the JSON; returns the plan."""
-    from ..compensation.plan import payment_plan
+    from ..compensation.plans import payment_plan
 
     print("", file=out)
     if not res.success:

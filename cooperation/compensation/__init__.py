@@ -10,7 +10,7 @@ model can also be solved by ``scipy.optimize.linprog(method="highs")``
 
 from .agreement import TwoWayAgreement, two_way_agreement
 from .fund import FundResult, design_fund, empirical_cvar
-from .plan import HIGHER_LEVEL, RULES, PaymentPlan, fixed_plan, payment_plan, scenario_links
+from .plans import HIGHER_LEVEL, RULES, PaymentPlan, fixed_plan, payment_plan, scenario_links
 from .transfers import FAMILIES, OBJECTIVES, CompensationResult, Diagnosis, design_compensation
 
 __all__ = ["CompensationResult", "Diagnosis", "FAMILIES", "FundResult", "HIGHER_LEVEL",

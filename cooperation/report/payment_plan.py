@@ -13,6 +13,7 @@ of :mod:`cooperation.report.style`.
 
 from __future__ import annotations
 
+from ..compensation.results.plan import PaymentPlan
 from ..errors import InputError
 from .style import PALETTE, style, subplots
 
@@ -77,8 +78,6 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
     >>> len(ax.patches)           # one arrow per payment
     2
     """
-    from ..compensation.plan import PaymentPlan
-
     if not isinstance(plan, PaymentPlan):
         raise InputError("must be a PaymentPlan", field="plan", value=type(plan).__name__)
     if isinstance(max_edges, bool) or not isinstance(max_edges, int) or max_edges < 1:
@@ -149,3 +148,8 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
             head += f"\n{len(shown)} largest of {len(edges)} payments shown"
         ax.set_title(head)
     return fig, ax
+
+
+#: ``PaymentPlan.plot()`` draws with this module (registered here, so that the result
+#: type never imports the plotting layer)
+PaymentPlan._plotter = staticmethod(plot_payment_plan)

@@ -568,6 +568,8 @@ def test_plot_draws_one_arrow_per_payment_and_marks_the_cut_off():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    import cooperation.report  # noqa: F401  (registers the figure of PaymentPlan.plot)
+
     plan = co.payment_plan({"Up": 3.0, "Mid": -1.0, "Down": -2.0}, scenario=chain())
     fig, ax = plan.plot()
     assert len(ax.patches) == len(plan.edges) == 2
@@ -584,7 +586,20 @@ def test_plot_draws_one_arrow_per_payment_and_marks_the_cut_off():
         bad.plot(max_edges=0)
 
 
-@pytest.mark.parametrize("name", ["cooperation.compensation.plan",
+def test_plot_without_the_report_layer_says_how_in_one_line(monkeypatch):
+    """The result type never imports the plotting layer; the figure is registered by
+    cooperation.report.payment_plan, and without it plot() says what to import."""
+    plan = co.payment_plan({"Up": 3.0, "Down": -3.0},
+                           links=pd.DataFrame({"payer": ["Down"], "payee": ["Up"]}))
+    monkeypatch.setattr(co.PaymentPlan, "_plotter", None)
+    with pytest.raises(InputError, match="import cooperation.report") as exc:
+        plan.plot()
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("name", ["cooperation.compensation.plans.api",
+                                  "cooperation.compensation.plans.links",
+                                  "cooperation.compensation.plans.fixed",
                                   "cooperation.report.payment_plan"])
 def test_examples(name, monkeypatch):
     monkeypatch.chdir(ROOT)

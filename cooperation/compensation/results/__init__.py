@@ -2,6 +2,8 @@
 
 from .agreement import TwoWayAgreement
 from .fund import FundResult
+from .plan import PaymentPlan
 from .transfers import CompensationResult, Diagnosis
 
-__all__ = ["CompensationResult", "Diagnosis", "FundResult", "TwoWayAgreement"]
+__all__ = ["CompensationResult", "Diagnosis", "FundResult", "PaymentPlan",
+           "TwoWayAgreement"]
