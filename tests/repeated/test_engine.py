@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import cooperation as co
 from cooperation import repeated as rp
 from cooperation.errors import GameError, InputError
-from cooperation.repeated import _rng, engine
+from cooperation.repeated import _engine_config, _rng, engine
 from cooperation.repeated.stage import as_stage
 
 
@@ -301,7 +301,7 @@ def test_binomial_observation_matches_pairwise_in_distribution(monkeypatch):
     g = rp.public_goods_game(6, 3.0)
     args = dict(rounds=10, runs=3000, monitoring=rp.Monitoring(peer_error=0.08), seed=2)
     pair = rp.simulate(g, rp.ThresholdReciprocity(4), **args)
-    monkeypatch.setattr(engine, "MATRIX_MAX_PLAYERS", 2)
+    monkeypatch.setattr(_engine_config, "MATRIX_MAX_PLAYERS", 2)  # where the spec reads it
     binom = rp.simulate(g, rp.ThresholdReciprocity(4), **args)
     assert any("binomial" in n for n in binom.notes)
     x = pair.cooperated.mean(axis=(1, 2))
@@ -434,3 +434,27 @@ def test_generous_tft_default_generosity_per_seat():
     out, _, start, _, lut, _ = engine._compile([rp.GenerousTitForTat()], np.zeros(2, int),
                                                as_stage(up_down()), np.zeros(2))
     assert [out[start[lut[0, j]] - 3] for j in range(2)] == pytest.approx([0.0, 0.95])
+
+
+def test_ledger_masked_booking_equals_unmasked_when_every_run_is_alive():
+    """Each round is booked once, under a mask of the runs still going. With a
+    continuation probability so close to 1 that every run reaches the horizon the
+    mask is all True, and every booked number must equal the fixed-horizon run."""
+    stage = as_stage(chain_scenario(5))
+    strategies = [rp.TitForTat(k=3), rp.Opportunist(), rp.TrustThreshold(generosity=0.1)]
+    assign = np.array([0, 1, 2, 0, 1])
+    mon = rp.Monitoring(audit_prob=0.4, accuracy=0.8, false_alarm=0.1, fine=2.0, reward=0.5,
+                        peer_fine=0.7, peer_error=0.05, verify="peers")
+    kw = dict(runs=120, rounds=15, noise=rp.Noise(0.03), monitoring=mon,
+              transfers=np.array([0.3, -0.1, 0.0, 0.2, -0.4]), seed=11,
+              incentive=np.zeros(5), keep_history=True, shock=(5, 2, np.ones(5, bool)))
+    fixed = engine.run_engine(stage, strategies, assign, continuation=None, **kw)
+    masked = engine.run_engine(stage, strategies, assign, continuation=1 - 1e-12, **kw)
+    assert np.all(masked.lengths == 15)
+    for name in ("history", "scores", "stage_totals", "coop_by_round", "stage_by_round",
+                 "alive_by_round", "fines_by_round", "rewards_by_round",
+                 "transfers_by_round", "fines_paid", "rewards_received",
+                 "transfers_received", "peer_net", "window_share"):
+        a, b = getattr(fixed, name), getattr(masked, name)
+        assert np.array_equal(a, b), name
+    assert np.array_equal(fixed.recovery, masked.recovery, equal_nan=True)
