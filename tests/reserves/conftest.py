@@ -61,6 +61,10 @@ def random_instance(seed, n=4, n_items=2, n_scen=3, penalty=True, central=False,
                 drows.append({"depot": f"D{j}", "jurisdiction": players[j], "item": k,
                               "capacity": float(rng.uniform(5, 40)) * qty_scale,
                               "holding_cost": float(rng.uniform(0.5, 3)) * cost_scale})
+    if not drows:   # every jurisdiction drew "no depot" (p = 0.2**n): give the first one
+        drows = [{"depot": "D0", "jurisdiction": players[0], "item": k,
+                  "capacity": 20.0 * qty_scale, "holding_cost": 1.0 * cost_scale}
+                 for k in items]
     if central:
         for k in items:
             drows.append({"depot": "Central", "jurisdiction": "", "item": k,
