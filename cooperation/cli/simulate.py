@@ -237,6 +237,8 @@ def run(args, out) -> int:
         import matplotlib
 
         matplotlib.use("Agg")
+        from .. import report  # noqa: F401  (registers the figures behind .plot())
+
         fig, _ = fig_fn()
         save_figure(fig, args.plot, pext)
         print(f"\nwrote {args.plot}", file=out)

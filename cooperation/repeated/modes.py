@@ -31,6 +31,7 @@ import pandas as pd
 
 from .._result import ResultMixin
 from ..errors import InputError
+from . import _plotting
 from .mechanisms import Monitoring, Shock, as_noise
 from .simulation import SimulationResult, resolve_transfers, simulate
 from .stage import as_stage
@@ -80,10 +81,9 @@ class ModeComparison(ResultMixin):
                          names=["mode"])
 
     def plot(self, ax=None, **kwargs):
-        """Cooperation by round in both modes; returns ``(fig, ax)``."""
-        from ..report.repeated import plot_modes
-
-        return plot_modes(self, ax=ax, **kwargs)
+        """Cooperation by round in both modes; returns ``(fig, ax)``
+        (:func:`cooperation.report.repeated.plot_modes`, registered by the report layer)."""
+        return _plotting.plot("modes", self, ax=ax, **kwargs)
 
 
 def _row(res: SimulationResult, higher_level: float) -> dict:

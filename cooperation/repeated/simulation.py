@@ -37,6 +37,7 @@ import pandas as pd
 
 from .._result import ResultMixin
 from ..errors import InputError
+from . import _plotting
 from .engine import run_engine
 from .mechanisms import Monitoring, Shock, as_noise
 from .stage import as_stage
@@ -306,11 +307,12 @@ class SimulationResult(ResultMixin):
         }, index=pd.Index(self.players, name="jurisdiction"))
 
     def plot(self, ax=None, **kwargs):
-        """Cooperation rate by round; returns ``(fig, ax)``
-        (:func:`cooperation.report.repeated.plot_cooperation`)."""
-        from ..report.repeated import plot_cooperation
+        """Cooperation rate by round; returns ``(fig, ax)``.
 
-        return plot_cooperation(self, ax=ax, **kwargs)
+        Draws with :func:`cooperation.report.repeated.plot_cooperation`, which the
+        report layer registers when it is imported (this module never imports it).
+        """
+        return _plotting.plot("simulation", self, ax=ax, **kwargs)
 
 
 def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000, noise=0.0,

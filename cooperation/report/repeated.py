@@ -2,7 +2,9 @@
 
 These functions only draw what :func:`cooperation.repeated.simulate` and
 :func:`cooperation.repeated.compare_modes` returned; they return ``(fig, ax)``
-in the shared style of :mod:`cooperation.report.style`.
+in the shared style of :mod:`cooperation.report.style`. Importing this module
+registers them as ``SimulationResult.plot`` and ``ModeComparison.plot``: the
+results never import the report layer.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
+from ..repeated._plotting import register_plotter
 from .style import PALETTE, style, subplots
 
 __all__ = ["plot_cooperation", "plot_modes"]
@@ -118,3 +121,7 @@ def plot_modes(comparison, ax=None, *, title: str | None = None):
         ax.set_title(title or "hierarchy-led vs peer-led governance")
         ax.legend(loc="best")
     return fig, ax
+
+
+register_plotter("simulation", plot_cooperation)
+register_plotter("modes", plot_modes)

@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 
 import cooperation as co  # noqa: E402
 from cooperation import repeated as rp  # noqa: E402
+import cooperation.report  # noqa: E402,F401  (registers SimulationResult.plot)
 from cooperation.errors import InputError  # noqa: E402
 
 XINAN = str(__import__("pathlib").Path(__file__).resolve().parents[2]
@@ -92,3 +93,29 @@ def test_simulation_plot():
     assert len(ax.lines) == 2
     with pytest.raises(InputError):
         res.plot(by="colour")
+
+
+def test_results_never_import_the_report_layer():
+    """Plotting depends on results, never the reverse: simulating (and asking for a
+    figure) loads no report module; the report layer registers the figures itself."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cooperation import repeated as rp\n"
+        "res = rp.simulate(None, rp.TitForTat(), rounds=5, runs=3)\n"
+        "assert not [m for m in sys.modules if m.startswith('cooperation.report')]\n"
+        "try:\n"
+        "    res.plot()\n"
+        "except Exception as e:\n"
+        "    assert 'import cooperation.report' in str(e), e\n"
+        "else:\n"
+        "    raise AssertionError('plotted without the report layer')\n"
+        "import matplotlib; matplotlib.use('Agg')\n"
+        "import cooperation.report\n"
+        "fig, ax = res.plot()\n"
+        "assert ax.get_ylabel() == 'cooperation rate'\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
