@@ -377,25 +377,8 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
     n = stage.n
     distinct, assign = resolve_strategies(strategies, players)
     runs = _int(runs, "runs", 1)
-    if continuation is not None:
-        if isinstance(continuation, bool) or not isinstance(
-                continuation, (int, float, np.integer, np.floating)) or math.isnan(
-                float(continuation)) or not 0.0 <= float(continuation) <= 1.0:
-            raise InputError("a continuation probability must lie in [0, 1]",
-                             field="continuation", value=continuation)
-        continuation = float(continuation)
     notes = []
-    if rounds is None:
-        if continuation is None or continuation >= 1.0:
-            raise InputError("needs a horizon: with no continuation probability below 1 the "
-                             "game never ends", field="rounds", value=rounds,
-                             fix="give rounds=<int>, or continuation < 1")
-        rounds = 1 if continuation == 0 else max(
-            1, math.ceil(math.log(CONTINUATION_TAIL) / math.log(continuation)))
-        notes.append(f"horizon {rounds} rounds (P(run longer) < {CONTINUATION_TAIL:g})")
-    rounds = _int(rounds, "rounds", 1)
-    if continuation is not None and continuation >= 1.0:
-        continuation = None      # delta = 1 with a horizon: a fixed horizon
+    rounds, continuation = _horizon(rounds, continuation, notes)
     nz = as_noise(noise)
     if monitoring is not None and not isinstance(monitoring, Monitoring):
         raise InputError("must be a Monitoring (or None)", field="monitoring", value=monitoring)
@@ -404,29 +387,7 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
         raise InputError("must lie in [0, 1]", field="collapse_level", value=collapse_level)
     if window is not None:
         window = _int(window, "window", 1)
-    shock_spec = None
-    if shock is not None:
-        if not isinstance(shock, Shock):
-            raise InputError("must be a Shock (or None)", field="shock", value=shock)
-        mask = np.zeros(n, dtype=bool)
-        if shock.players is None:
-            mask[:] = True
-        else:
-            for p in shock.players:
-                if isinstance(p, str):
-                    if p not in players:
-                        raise InputError(f"unknown player; players are {list(players)[:8]}",
-                                         field="Shock.players", value=p)
-                    mask[players.index(p)] = True
-                else:
-                    if not 0 <= int(p) < n:
-                        raise InputError(f"must be a player index in 0..{n - 1}",
-                                         field="Shock.players", value=p)
-                    mask[int(p)] = True
-        if shock.round >= rounds:
-            raise InputError(f"must be before the horizon ({rounds} rounds)",
-                             field="Shock.round", value=shock.round)
-        shock_spec = (shock.round, shock.length, mask)
+    shock_spec = _shock_spec(shock, players, rounds)
     if history == "auto":
         keep = runs * rounds * n <= HISTORY_AUTO_LIMIT
         if not keep:
@@ -446,6 +407,71 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
                      window=window, progress=progress)
     notes.extend(res.notes)
     notes.extend(stage.notes)
+    settings = {"noise": nz, "monitoring": monitoring, "continuation": continuation,
+                "seed": seed if isinstance(seed, (int, np.integer)) else repr(seed),
+                "transfers": None if t is None else t.tolist(), "shock": shock,
+                "defect_actions": [d for _, d in stage.action_labels],
+                "cooperative_actions": [c for c, _ in stage.action_labels]}
+    return _result(res, stage, [str(distinct[k]) for k in assign], monitoring, incentive,
+                   collapse_level, settings, notes)
+
+
+def _horizon(rounds, continuation, notes):
+    """The checked horizon and continuation probability (``delta = 1`` with a horizon is a
+    fixed horizon; no horizon: the round past which a run lasts with probability < 1e-9)."""
+    if continuation is not None:
+        if isinstance(continuation, bool) or not isinstance(
+                continuation, (int, float, np.integer, np.floating)) or math.isnan(
+                float(continuation)) or not 0.0 <= float(continuation) <= 1.0:
+            raise InputError("a continuation probability must lie in [0, 1]",
+                             field="continuation", value=continuation)
+        continuation = float(continuation)
+    if rounds is None:
+        if continuation is None or continuation >= 1.0:
+            raise InputError("needs a horizon: with no continuation probability below 1 the "
+                             "game never ends", field="rounds", value=rounds,
+                             fix="give rounds=<int>, or continuation < 1")
+        rounds = 1 if continuation == 0 else max(
+            1, math.ceil(math.log(CONTINUATION_TAIL) / math.log(continuation)))
+        notes.append(f"horizon {rounds} rounds (P(run longer) < {CONTINUATION_TAIL:g})")
+    rounds = _int(rounds, "rounds", 1)
+    if continuation is not None and continuation >= 1.0:
+        continuation = None      # delta = 1 with a horizon: a fixed horizon
+    return rounds, continuation
+
+
+def _shock_spec(shock, players, rounds):
+    """``(round, length, mask of the shocked players)`` for the engine, or None."""
+    if shock is None:
+        return None
+    if not isinstance(shock, Shock):
+        raise InputError("must be a Shock (or None)", field="shock", value=shock)
+    n = len(players)
+    mask = np.zeros(n, dtype=bool)
+    if shock.players is None:
+        mask[:] = True
+    else:
+        for p in shock.players:
+            if isinstance(p, str):
+                if p not in players:
+                    raise InputError(f"unknown player; players are {list(players)[:8]}",
+                                     field="Shock.players", value=p)
+                mask[players.index(p)] = True
+            else:
+                if not 0 <= int(p) < n:
+                    raise InputError(f"must be a player index in 0..{n - 1}",
+                                     field="Shock.players", value=p)
+                mask[int(p)] = True
+    if shock.round >= rounds:
+        raise InputError(f"must be before the horizon ({rounds} rounds)",
+                         field="Shock.round", value=shock.round)
+    return shock.round, shock.length, mask
+
+
+def _result(res, stage, strategy_names, monitoring, incentive, collapse_level, settings,
+            notes) -> SimulationResult:
+    """Per-run means, shares among the runs still going, and welfare against the optimum."""
+    runs = res.runs
     alive = res.alive_by_round
     denom = np.maximum(alive, 1)[:, None]
     coop_by_round = np.where(alive[:, None] > 0, res.coop_by_round / denom, np.nan)
@@ -458,16 +484,12 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
     ratio = W / w_opt if w_opt > 0 else math.nan
     fines_per_run = res.fines_paid / runs
     fund = float(fines_per_run.sum() * (monitoring.fund_share if monitoring else 0.0))
-    settings = {"noise": nz, "monitoring": monitoring, "continuation": continuation,
-                "seed": seed if isinstance(seed, (int, np.integer)) else repr(seed),
-                "transfers": None if t is None else t.tolist(), "shock": shock,
-                "defect_actions": [d for _, d in stage.action_labels],
-                "cooperative_actions": [c for c, _ in stage.action_labels]}
     return SimulationResult(
-        players=tuple(players), strategies=tuple(str(distinct[k]) for k in assign),
-        rounds=rounds, runs=runs, unit=stage.unit, cooperated=res.history, scores=res.scores,
-        lengths=res.lengths, cooperation_by_round=coop_by_round, payoff_by_round=pay_by_round,
-        alive_by_round=alive, fines_by_round=res.fines_by_round / runs,
+        players=tuple(stage.players), strategies=tuple(strategy_names),
+        rounds=res.rounds, runs=runs, unit=stage.unit, cooperated=res.history,
+        scores=res.scores, lengths=res.lengths, cooperation_by_round=coop_by_round,
+        payoff_by_round=pay_by_round, alive_by_round=alive,
+        fines_by_round=res.fines_by_round / runs,
         rewards_by_round=res.rewards_by_round / runs,
         transfers_by_round=res.transfers_by_round / runs, fines_paid=fines_per_run,
         rewards_received=res.rewards_received / runs,
