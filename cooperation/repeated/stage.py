@@ -194,45 +194,12 @@ def as_stage(stage_game=None, *, cooperative=None, defect="best") -> BinaryStage
     defect : "best", "lowest", or a label/index (or one per player)
         The defection (see the module docstring).
     """
-    from ..scenario.model import Scenario
-
     if isinstance(stage_game, BinaryStage):
         return stage_game
     if stage_game is None:
         stage_game = prisoners_dilemma()
-    scenario = None
-    if isinstance(stage_game, Scenario):
-        scenario = stage_game
-        n = scenario.n_players
-        labels = [scenario.action_names] * n
-        players = scenario.players
-        unit = scenario.unit
-        game = None
-        if cooperative is None:
-            coop = [scenario.cooperative_level] * n
-        else:
-            coop = _per_player(cooperative, n, "cooperative", labels)
-    elif isinstance(stage_game, NormalFormGame):
-        game = stage_game
-        n = game.n_players
-        labels = list(game.actions)
-        players = game.players
-        unit = game.unit
-        if cooperative is None:
-            coop = []
-            for i in range(n):
-                k = _find_coop(labels[i])
-                if k is None:
-                    raise GameError(
-                        "has no cooperative action (labelled 'C' or 'cooperate'); actions are "
-                        f"{list(labels[i])}", field=f"actions[{players[i]}]", value=labels[i],
-                        fix="pass cooperative=<label or index>")
-                coop.append(k)
-        else:
-            coop = _per_player(cooperative, n, "cooperative", labels)
-    else:
-        raise InputError("must be a NormalFormGame, a Scenario or None (the Prisoner's "
-                         "Dilemma)", field="stage_game", value=type(stage_game).__name__)
+    scenario, game, players, labels, unit, coop = _cooperative_side(stage_game, cooperative)
+    n = len(players)
     if n < 2:
         raise InputError("repeated play needs at least 2 players", field="stage_game",
                          value=n)
@@ -251,33 +218,7 @@ def as_stage(stage_game=None, *, cooperative=None, defect="best") -> BinaryStage
         return U.reshape(n, -1)[:, flat].T
 
     notes = []
-    if isinstance(defect, str) and defect in ("best", "lowest"):
-        if defect == "lowest":
-            if np.any(coop == 0):
-                bad = [players[i] for i in np.flatnonzero(coop == 0)]
-                raise InputError("the lowest level is the cooperative level of "
-                                 f"{bad}; there is nothing lower to defect to",
-                                 field="defect", value=defect, fix='use defect="best"')
-            dfc = np.zeros(n, dtype=np.intp)
-        else:
-            if scenario is not None:
-                dev = scenario.deviation_payoffs(coop[None, :])
-            else:
-                dev = np.full((n, max(len(a) for a in labels)), -np.inf)
-                for i in range(n):   # n <= ~20 here: the tensor exists
-                    idx = list(coop)
-                    idx[i] = slice(None)
-                    dev[i, :len(labels[i])] = game.payoffs[(i,) + tuple(idx)]
-            dev = np.array(dev, dtype=float)
-            dev[np.arange(n), coop] = -np.inf
-            dfc = np.argmax(dev, axis=1).astype(np.intp)
-    else:
-        dfc = np.asarray(_per_player(defect, n, "defect", labels), dtype=np.intp)
-        if np.any(dfc == coop):
-            i = int(np.flatnonzero(dfc == coop)[0])
-            raise InputError("the defection must differ from the cooperative action",
-                             field=f"defect[{i}]", value=labels[i][dfc[i]])
-
+    dfc = _defections(defect, coop, scenario, game, players, labels)
     table = None
     if n <= TABLE_MAX_PLAYERS:
         bits = ((np.arange(2 ** n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
@@ -288,6 +229,73 @@ def as_stage(stage_game=None, *, cooperative=None, defect="best") -> BinaryStage
     dfc.setflags(write=False)
     return BinaryStage(tuple(players), coop, dfc, pairs, unit, game, scenario, table,
                        tuple(notes))
+
+
+def _cooperative_side(stage_game, cooperative):
+    """``(scenario, game, players, action labels, unit, cooperative action per player)``
+    of a Scenario or a NormalFormGame (the other of scenario/game is None)."""
+    from ..scenario.model import Scenario
+
+    if isinstance(stage_game, Scenario):
+        scenario = stage_game
+        n = scenario.n_players
+        labels = [scenario.action_names] * n
+        if cooperative is None:
+            coop = [scenario.cooperative_level] * n
+        else:
+            coop = _per_player(cooperative, n, "cooperative", labels)
+        return scenario, None, scenario.players, labels, scenario.unit, coop
+    if not isinstance(stage_game, NormalFormGame):
+        raise InputError("must be a NormalFormGame, a Scenario or None (the Prisoner's "
+                         "Dilemma)", field="stage_game", value=type(stage_game).__name__)
+    game = stage_game
+    n = game.n_players
+    labels = list(game.actions)
+    players = game.players
+    if cooperative is not None:
+        return None, game, players, labels, game.unit, _per_player(cooperative, n,
+                                                                   "cooperative", labels)
+    coop = []
+    for i in range(n):
+        k = _find_coop(labels[i])
+        if k is None:
+            raise GameError(
+                "has no cooperative action (labelled 'C' or 'cooperate'); actions are "
+                f"{list(labels[i])}", field=f"actions[{players[i]}]", value=labels[i],
+                fix="pass cooperative=<label or index>")
+        coop.append(k)
+    return None, game, players, labels, game.unit, coop
+
+
+def _defections(defect, coop, scenario, game, players, labels) -> np.ndarray:
+    """Each player's defection: its best unilateral deviation from all-cooperate
+    (``"best"``), level 0 (``"lowest"``) or as given."""
+    n = len(players)
+    if not (isinstance(defect, str) and defect in ("best", "lowest")):
+        dfc = np.asarray(_per_player(defect, n, "defect", labels), dtype=np.intp)
+        if np.any(dfc == coop):
+            i = int(np.flatnonzero(dfc == coop)[0])
+            raise InputError("the defection must differ from the cooperative action",
+                             field=f"defect[{i}]", value=labels[i][dfc[i]])
+        return dfc
+    if defect == "lowest":
+        if np.any(coop == 0):
+            bad = [players[i] for i in np.flatnonzero(coop == 0)]
+            raise InputError("the lowest level is the cooperative level of "
+                             f"{bad}; there is nothing lower to defect to",
+                             field="defect", value=defect, fix='use defect="best"')
+        return np.zeros(n, dtype=np.intp)
+    if scenario is not None:
+        dev = scenario.deviation_payoffs(coop[None, :])
+    else:
+        dev = np.full((n, max(len(a) for a in labels)), -np.inf)
+        for i in range(n):   # n <= ~20 here: the tensor exists
+            idx = list(coop)
+            idx[i] = slice(None)
+            dev[i, :len(labels[i])] = game.payoffs[(i,) + tuple(idx)]
+    dev = np.array(dev, dtype=float)
+    dev[np.arange(n), coop] = -np.inf
+    return np.argmax(dev, axis=1).astype(np.intp)
 
 
 def public_goods_game(n: int = 4, multiplier: float = 2.0, cost: float = 1.0
