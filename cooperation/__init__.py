@@ -4,7 +4,7 @@ Scenario -> game -> equilibria / coalition values -> compensation ->
 repeated play -> report. See README.md and docs/.
 """
 
-from . import errors, repeated, sweeps
+from . import errors, repeated, report, sweeps
 from .coalitions import (
     TUGame,
     WeightedVotingGame,
@@ -64,7 +64,7 @@ __all__ = [
     "responsibility_shares", "shapley", "shapley_sample",
     "CompensationResult", "FundResult", "TwoWayAgreement", "design_compensation", "design_fund",
     "two_way_agreement", "PaymentPlan", "payment_plan",
-    "repeated",
+    "repeated", "report",
     "ReservePlan", "design_reserves",
     "ResponseProcess", "ResponseResult", "simulate_response",
     "EvolutionaryGame", "evolutionary_stability",
