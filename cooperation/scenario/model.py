@@ -70,9 +70,7 @@ environmental externalities. *IJGT* 26, 379-401.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -80,139 +78,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import ScenarioError
+from .checks import _preview, check_actions, check_hazards, check_jurisdictions
+from .types import SHARE_TOL, ActionLevel, Hazard, Jurisdiction  # noqa: F401  (re-exported)
 
 __all__ = ["ActionLevel", "Jurisdiction", "Hazard", "Scenario"]
-
-SHARE_TOL = 1e-6
-AGGREGATIONS = ("mean", "weakest_link", "best_shot", "weighted")
-
-
-def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = None,
-         hi: float | None = None, rule: str | None = None, allow_nan: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ScenarioError("must be a number", field=field_name, value=value, source=source)
-    x = float(value)
-    if math.isnan(x):
-        if allow_nan:
-            return x
-        raise ScenarioError("must be a number, not NaN", field=field_name, value=value,
-                            source=source)
-    if math.isinf(x):
-        raise ScenarioError("must be finite", field=field_name, value=value, source=source)
-    if (lo is not None and x < lo) or (hi is not None and x > hi):
-        if rule is None:
-            if lo is not None and hi is not None:
-                rule = f"must lie in [{lo:g}, {hi:g}]"
-            elif lo is not None:
-                rule = f"must be >= {lo:g}"
-            else:
-                rule = f"must be <= {hi:g}"
-        raise ScenarioError(rule, field=field_name, value=value, source=source)
-    return x
-
-
-def _name(value: Any, field_name: str, source: str | None) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ScenarioError("must be a non-empty string", field=field_name, value=value,
-                            source=source)
-    return value.strip()
-
-
-@dataclass(frozen=True)
-class ActionLevel:
-    """One rung of the ordered action ladder shared by all jurisdictions.
-
-    Parameters
-    ----------
-    name : str
-        Label, e.g. ``"self"`` (属地, go it alone) or ``"cooperate"`` (协同).
-    effort : float in [0, 1]
-        Prevention effort ``e(k)``: multiplies each origin's risk reduction.
-    coordination : float in [0, 1]
-        Degree ``g(k)`` to which the level shares information and joins the
-        common response; cuts damage through ``d_h``.
-    """
-
-    name: str
-    effort: float = 0.0
-    coordination: float = 0.0
-
-    def validated(self, where: str, source: str | None = None) -> ActionLevel:
-        return ActionLevel(
-            _name(self.name, f"{where}.name", source),
-            _num(self.effort, f"{where}.effort", source, lo=0.0, hi=1.0),
-            _num(self.coordination, f"{where}.coordination", source, lo=0.0, hi=1.0),
-        )
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    """A jurisdiction (locality, county, city, province).
-
-    Parameters
-    ----------
-    name : str
-    costs : mapping level name -> cost, or sequence in level order
-        Yearly cost ``c_i(k)`` of each action level, in the scenario's unit.
-    capacity : float, optional
-        Fiscal capacity (budget or GDP) in the scenario's unit; used by
-        ability-to-pay rules and payment caps. NaN when unknown.
-    population : float, optional
-    """
-
-    name: str
-    costs: Mapping[str, float] | Sequence[float] = field(default_factory=dict)
-    capacity: float = math.nan
-    population: float = math.nan
-
-
-@dataclass(frozen=True)
-class Hazard:
-    """A hazard: where it starts, how likely, how costly, who bears it.
-
-    Parameters
-    ----------
-    name : str
-    probability : float in [0, 1]
-        Baseline yearly probability ``p_h`` (no prevention).
-    damage : float >= 0
-        Damage ``D_h`` if it strikes with no coordinated response.
-    spillover : mapping jurisdiction -> share
-        ``s[h, i]``: shares of the damage, non-negative, summing to 1.
-    origins : sequence of jurisdiction names
-        ``P(h)``: where the hazard starts; their effort cuts ``p_h``.
-    prevention : float or mapping origin -> float in [0, 1]
-        ``r[h, i]``: the share of ``p_h`` that origin ``i`` removes at full
-        effort (one number applies to every origin).
-    response : float in [0, 1]
-        ``d_h``: share of damage avoided when every involved jurisdiction
-        coordinates the response.
-    aggregation : {"mean", "weakest_link", "best_shot", "weighted"}
-        How the involved jurisdictions' coordination degrees combine into
-        ``kappa_h`` (default ``mean``: today's behaviour).
-    weights : mapping jurisdiction -> weight >= 0, optional
-        For ``weighted`` only; default: the damage shares ``s[h, i]``.
-    process : ResponseProcess, optional
-        The response channel from a process instead of ``response``: units are
-        jurisdictions, and its damage curve gives shares of ``damage``
-        against completion hours.
-    process_runs, process_seed : int
-        Runs and seed of the fixed sample on which ``E[f_h(T(a))]`` is estimated.
-    """
-
-    name: str
-    probability: float
-    damage: float
-    spillover: Mapping[str, float]
-    origins: Sequence[str] = ()
-    prevention: float | Mapping[str, float] = 0.0
-    response: float = 0.0
-    aggregation: str = "mean"
-    weights: Mapping[str, float] | None = None
-    process: Any = None
-    process_runs: int = 10_000
-    process_seed: int = 0
-
 
 class Scenario:
     """A validated, immutable cross-jurisdiction risk scenario.
@@ -261,77 +130,10 @@ class Scenario:
         self._description = str(description or "")
         self._sources = dict(sources or {})
 
-        # ---- actions
-        if actions is None:
-            actions = [ActionLevel("self", 0.0, 0.0), ActionLevel("cooperate", 1.0, 1.0)]
-        if isinstance(actions, (str, bytes)) or not isinstance(actions, Sequence):
-            raise ScenarioError("must be a list of action levels", field="actions",
-                                value=actions, source=src)
-        levels = []
-        for k, a in enumerate(actions):
-            if isinstance(a, str):
-                a = ActionLevel(a, float(k > 0), float(k > 0))
-            elif isinstance(a, Mapping):
-                unknown = set(a) - {"name", "effort", "coordination"}
-                if unknown:
-                    raise ScenarioError("unknown keys; allowed: name, effort, coordination",
-                                        field=f"actions[{k}]", value=sorted(unknown), source=src)
-                if "name" not in a:
-                    raise ScenarioError("is missing", field=f"actions[{k}].name", source=src,
-                                        show_value=False)
-                a = ActionLevel(a["name"], a.get("effort", 0.0), a.get("coordination", 0.0))
-            elif not isinstance(a, ActionLevel):
-                raise ScenarioError("must be an ActionLevel, a name or a table",
-                                    field=f"actions[{k}]", value=a, source=src)
-            levels.append(a.validated(f"actions[{k}]", src))
-        if len(levels) < 2:
-            raise ScenarioError("needs at least two levels (e.g. self and cooperate)",
-                                field="actions", value=[a.name for a in levels], source=src)
-        names = [a.name for a in levels]
-        if len(set(names)) != len(names):
-            raise ScenarioError("level names must be unique", field="actions", value=names,
-                                source=src)
-        self._actions = tuple(levels)
-        K = len(levels)
-
-        # ---- jurisdictions
-        if not isinstance(jurisdictions, Sequence) or len(jurisdictions) == 0:
-            raise ScenarioError("needs at least one jurisdiction", field="jurisdictions",
-                                value=jurisdictions, source=src)
-        juris = []
-        cost = np.zeros((len(jurisdictions), K))
-        cap = np.full(len(jurisdictions), np.nan)
-        pop = np.full(len(jurisdictions), np.nan)
-        for i, j in enumerate(jurisdictions):
-            where = f"jurisdictions[{i}]"
-            if not isinstance(j, Jurisdiction):
-                raise ScenarioError("must be a Jurisdiction", field=where, value=j, source=src)
-            jn = _name(j.name, f"{where}.name", src)
-            where = f"jurisdictions[{jn}]"
-            c = j.costs
-            if isinstance(c, Mapping):
-                unknown = set(c) - set(names)
-                if unknown:
-                    raise ScenarioError(f"unknown action level; levels are {names}",
-                                        field=f"{where}.costs", value=sorted(unknown), source=src)
-                row = [c.get(a, 0.0) for a in names]
-            else:
-                row = list(c)
-                if len(row) != K:
-                    raise ScenarioError(f"needs one cost per action level ({K}: {names})",
-                                        field=f"{where}.costs", value=row, source=src)
-            for k, v in enumerate(row):
-                cost[i, k] = _num(v, f"{where}.costs.{names[k]}", src, lo=0.0,
-                                  rule="costs must be >= 0")
-            cap[i] = _num(j.capacity, f"{where}.capacity", src, lo=0.0, allow_nan=True)
-            pop[i] = _num(j.population, f"{where}.population", src, lo=0.0, allow_nan=True)
-            juris.append(Jurisdiction(jn, dict(zip(names, cost[i].tolist(), strict=True)),
-                                      cap[i], pop[i]))
+        self._actions = check_actions(actions, src)
+        names = [a.name for a in self._actions]
+        juris, cost, cap, pop = check_jurisdictions(jurisdictions, names, src)
         jnames = [j.name for j in juris]
-        if len(set(jnames)) != len(jnames):
-            dup = sorted({x for x in jnames if jnames.count(x) > 1})
-            raise ScenarioError(f"jurisdiction names must be unique; repeated: {dup}",
-                                field="jurisdictions", value=dup, source=src)
         index = {nm: i for i, nm in enumerate(jnames)}
         self._juris = tuple(juris)
         self._index = index
@@ -339,101 +141,12 @@ class Scenario:
         self._cost = cost
         self._capacity = cap
         self._population = pop
-
-        # ---- hazards
-        if not isinstance(hazards, Sequence) or len(hazards) == 0:
-            raise ScenarioError("needs at least one hazard", field="hazards", value=hazards,
-                                source=src)
-        hz = []
-        prob = np.zeros(len(hazards))
-        dmg = np.zeros(len(hazards))
-        resp = np.zeros(len(hazards))
-        s_rows, s_cols, s_vals = [], [], []
-        r_rows, r_cols, r_vals = [], [], []
-        i_rows, i_cols = [], []
-        aggs, k_rows, k_w, procs = [], [], [], {}
-        for h, hzd in enumerate(hazards):
-            where = f"hazards[{h}]"
-            if not isinstance(hzd, Hazard):
-                raise ScenarioError("must be a Hazard", field=where, value=hzd, source=src)
-            hn = _name(hzd.name, f"{where}.name", src)
-            where = f"hazards[{hn}]"
-            prob[h] = _num(hzd.probability, f"{where}.probability", src, lo=0.0, hi=1.0,
-                           rule="a probability must lie in [0, 1]")
-            dmg[h] = _num(hzd.damage, f"{where}.damage", src, lo=0.0,
-                          rule="damage must be >= 0")
-            resp[h] = _num(hzd.response, f"{where}.response", src, lo=0.0, hi=1.0,
-                           rule="the response reduction d_h is a share in [0, 1]")
-            origins = hzd.origins
-            if isinstance(origins, str):
-                origins = [origins]
-            origins = list(origins)
-            for o in origins:
-                if o not in index:
-                    raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
-                                        field=f"{where}.origins", value=o, source=src)
-            if len(set(origins)) != len(origins):
-                raise ScenarioError("origins must not repeat", field=f"{where}.origins",
-                                    value=origins, source=src)
-            prev = hzd.prevention
-            if isinstance(prev, Mapping):
-                for o in prev:
-                    if o not in origins:
-                        raise ScenarioError(f"prevention is given per origin; {o!r} is not an "
-                                            f"origin of this hazard (origins: {origins})",
-                                            field=f"{where}.prevention", value=o, source=src)
-                rvals = {o: _num(prev.get(o, 0.0), f"{where}.prevention.{o}", src, lo=0.0,
-                                 hi=1.0, rule="a risk reduction must lie in [0, 1]")
-                         for o in origins}
-            else:
-                r = _num(prev, f"{where}.prevention", src, lo=0.0, hi=1.0,
-                         rule="a risk reduction must lie in [0, 1]")
-                rvals = {o: r for o in origins}
-            if not isinstance(hzd.spillover, Mapping) or len(hzd.spillover) == 0:
-                raise ScenarioError("needs shares for at least one jurisdiction",
-                                    field=f"{where}.spillover", value=hzd.spillover, source=src)
-            shares = {}
-            for jn_, v in hzd.spillover.items():
-                if jn_ not in index:
-                    raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
-                                        field=f"{where}.spillover", value=jn_, source=src)
-                shares[jn_] = _num(v, f"{where}.spillover.{jn_}", src, lo=0.0,
-                                   rule="shares must be >= 0")
-            total = sum(shares.values())
-            if abs(total - 1.0) > SHARE_TOL:
-                raise ScenarioError(f"shares must sum to 1 (they sum to {total:.6g})",
-                                    field=f"{where}.spillover", value=shares, source=src,
-                                    fix="rescale the shares or add the missing jurisdictions")
-            for jn_, v in shares.items():
-                if v > 0:
-                    s_rows.append(h)
-                    s_cols.append(index[jn_])
-                    s_vals.append(v)
-            for o, r in rvals.items():
-                if r > 0:
-                    r_rows.append(h)
-                    r_cols.append(index[o])
-                    r_vals.append(r)
-            agg, wts, proc, prun, pseed, extra = _response_channel(hzd, where, resp[h], shares,
-                                                                  index, jnames, src)
-            aggs.append(agg)
-            if wts is not None:
-                k_rows.append(h)
-                k_w.append(wts)
-            if proc is not None:
-                procs[h] = (proc, np.array([index[u] for u in proc.units], dtype=np.intp),
-                            prun, pseed)
-            involved = sorted({index[o] for o in origins}
-                              | {index[j] for j, v in shares.items() if v > 0} | extra)
-            i_rows += [h] * len(involved)
-            i_cols += involved
-            hz.append(Hazard(hn, prob[h], dmg[h], dict(shares), tuple(origins), dict(rvals),
-                             resp[h], agg, wts, proc, prun, pseed))
-        hnames = [x.name for x in hz]
-        if len(set(hnames)) != len(hnames):
-            dup = sorted({x for x in hnames if hnames.count(x) > 1})
-            raise ScenarioError(f"hazard names must be unique; repeated: {dup}",
-                                field="hazards", value=dup, source=src)
+        t = check_hazards(hazards, index, jnames, src)
+        hz, prob, dmg, resp = t["hz"], t["prob"], t["dmg"], t["resp"]
+        s_vals, s_rows, s_cols = t["S"]
+        r_vals, r_rows, r_cols = t["R"]
+        i_rows, i_cols = t["I"]
+        aggs, k_rows, k_w, procs = t["aggs"], t["k_rows"], t["k_w"], t["procs"]
         self._hazards = tuple(hz)
         H, n = len(hz), len(juris)
         for arr in (prob, dmg, resp, cap, pop):
@@ -823,80 +536,3 @@ class Scenario:
                 and np.array_equal(self._cost, other._cost))
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _preview(names: Sequence[str], limit: int = 8) -> str:
-    names = list(names)
-    if len(names) <= limit:
-        return str(names)
-    return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"
-
-
-def _response_channel(hzd: Hazard, where: str, resp: float, shares: Mapping[str, float],
-                      index: Mapping[str, int], jnames, src):
-    """Validate a hazard's aggregation technology, weights and response process.
-
-    Returns ``(aggregation, weights or None, process or None, runs, seed, extra
-    involved jurisdiction indices)``.
-    """
-    agg = hzd.aggregation
-    if not isinstance(agg, str) or agg.strip().lower() not in AGGREGATIONS:
-        raise ScenarioError(f"unknown aggregation technology; use one of {list(AGGREGATIONS)}",
-                            field=f"{where}.aggregation", value=agg, source=src)
-    agg = agg.strip().lower()
-    extra: set[int] = set()
-    wts = None
-    if hzd.weights is not None:
-        if agg != "weighted":
-            raise ScenarioError('weights apply only with aggregation = "weighted"',
-                                field=f"{where}.weights", value=dict(hzd.weights) if
-                                isinstance(hzd.weights, Mapping) else hzd.weights, source=src)
-        if not isinstance(hzd.weights, Mapping) or not hzd.weights:
-            raise ScenarioError("must be a table jurisdiction -> weight",
-                                field=f"{where}.weights", value=hzd.weights, source=src)
-        wts = {}
-        for jn_, w in hzd.weights.items():
-            if jn_ not in index:
-                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
-                                    field=f"{where}.weights", value=jn_, source=src)
-            wts[jn_] = _num(w, f"{where}.weights.{jn_}", src, lo=0.0,
-                            rule="weights must be >= 0")
-    elif agg == "weighted":
-        wts = {j: v for j, v in shares.items() if v > 0}
-    if wts is not None:
-        if sum(wts.values()) <= 0:
-            raise ScenarioError("weights must not all be 0", field=f"{where}.weights",
-                                value=wts, source=src)
-        extra |= {index[j] for j, w in wts.items() if w > 0}
-    proc = hzd.process
-    runs, seed = hzd.process_runs, hzd.process_seed
-    if proc is not None:
-        from ..response.process import ResponseProcess
-
-        if not isinstance(proc, ResponseProcess):
-            raise ScenarioError("must be a ResponseProcess", field=f"{where}.process",
-                                value=type(proc).__name__, source=src)
-        if resp > 0:
-            raise ScenarioError("give the response channel once: a process or a coefficient "
-                                "d_h, not both", field=f"{where}.response", value=float(resp),
-                                source=src, fix="drop response, or drop process")
-        if agg != "mean":
-            raise ScenarioError("a response process aggregates through its joins (all / any); "
-                                "aggregation applies to the coefficient channel",
-                                field=f"{where}.aggregation", value=agg, source=src)
-        for u in proc.units:
-            if u not in index:
-                raise ScenarioError(f"the process's units must be jurisdictions; known: "
-                                    f"{_preview(jnames)}", field=f"{where}.process", value=u,
-                                    source=src)
-        if proc.damage is None:
-            raise ScenarioError("needs a damage curve (shares of the hazard's damage against "
-                                "completion hours)", field=f"{where}.damage_curve", source=src,
-                                show_value=False)
-        for key, val, lo in (("process_runs", runs, 1), ("process_seed", seed, 0)):
-            if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < lo:
-                raise ScenarioError(f"must be an integer >= {lo}", field=f"{where}.{key}",
-                                    value=val, source=src)
-        runs, seed = int(runs), int(seed)
-        extra |= {index[u] for u in proc.units}
-    return agg, wts, proc, runs, seed, extra
