@@ -10,10 +10,18 @@ model can also be solved by ``scipy.optimize.linprog(method="highs")``
 
 from .agreement import TwoWayAgreement, two_way_agreement
 from .fund import FundResult, design_fund, empirical_cvar
-from .plans import HIGHER_LEVEL, RULES, PaymentPlan, fixed_plan, payment_plan, scenario_links
+from .plans import (
+           HIGHER_LEVEL,
+           LINK_RULES,
+           RULES,
+           PaymentPlan,
+           fixed_plan,
+           payment_plan,
+           scenario_links,
+)
 from .transfers import FAMILIES, OBJECTIVES, CompensationResult, Diagnosis, design_compensation
 
 __all__ = ["CompensationResult", "Diagnosis", "FAMILIES", "FundResult", "HIGHER_LEVEL",
-           "OBJECTIVES", "PaymentPlan", "RULES", "TwoWayAgreement", "design_compensation",
+           "LINK_RULES", "OBJECTIVES", "PaymentPlan", "RULES", "TwoWayAgreement", "design_compensation",
            "design_fund", "empirical_cvar", "fixed_plan", "payment_plan", "scenario_links",
            "two_way_agreement"]

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
+from .._random import generator as _generator
+from .._random import seed_sequence
 
 __all__ = ["Streams", "as_key", "generator", "bernoulli_threshold", "philox4x64"]
 
@@ -78,30 +79,16 @@ def as_key(seed) -> np.ndarray:
     if isinstance(seed, np.random.Generator):
         return seed.integers(0, np.iinfo(np.uint64).max, size=2, dtype=np.uint64,
                              endpoint=True)
-    if isinstance(seed, np.random.SeedSequence):
-        ss = seed
-    elif seed is None:
-        ss = np.random.SeedSequence()
-    elif isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
-        if int(seed) < 0:
-            raise InputError("a seed must be a non-negative integer, a SeedSequence or a "
-                             "numpy Generator", field="seed", value=seed)
-        ss = np.random.SeedSequence(int(seed))
-    else:
-        raise InputError("a seed must be a non-negative integer, a SeedSequence or a numpy "
-                         "Generator", field="seed", value=seed)
+    ss = seed_sequence(seed, none_ok=True)
     return ss.generate_state(2, np.uint64)
 
 
 def generator(seed) -> np.random.Generator:
-    """A numpy Generator from an int, a SeedSequence or a Generator (returned as is)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is not None and not isinstance(seed, np.random.SeedSequence):
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
-            raise InputError("a seed must be a non-negative integer, a SeedSequence or a "
-                             "numpy Generator", field="seed", value=seed)
-    return np.random.default_rng(seed)
+    """A numpy Generator from an int, a SeedSequence or a Generator (returned as is);
+    ``None``: fresh entropy."""
+    if seed is None:
+        return np.random.default_rng()
+    return _generator(seed)
 
 
 def bernoulli_threshold(p: float) -> int:

@@ -63,10 +63,10 @@ from ..coalitions import TUGame, nucleolus, shapley
 from ..errors import InputError, SolverError
 from ..lp import HighsLP
 
-__all__ = ["pooling_game", "allocation", "owen_shares", "core_check", "CoreCheck", "RULES",
+__all__ = ["pooling_game", "allocation", "owen_shares", "core_check", "CoreCheck", "ALLOCATION_RULES",
            "coalition_cost"]
 
-RULES = ("owen", "shapley", "nucleolus")
+ALLOCATION_RULES = ("owen", "shapley", "nucleolus")   # cost-sharing rules of the pool
 #: relative tolerance (of the largest |c(S)|) of the core check
 CORE_RTOL = 1e-7
 #: HiGHS's default absolute MIP gap (objective units of the scaled model)
@@ -242,8 +242,8 @@ def allocation(plan, rule: str = "owen") -> pd.Series:
     >>> plan.allocation("shapley").round(6).tolist()
     [5.0, 5.0]
     """
-    if rule not in RULES:
-        raise InputError(f"must be one of {list(RULES)}", field="rule", value=rule)
+    if rule not in ALLOCATION_RULES:
+        raise InputError(f"must be one of {list(ALLOCATION_RULES)}", field="rule", value=rule)
     if not plan.success:
         raise InputError("the reserve LP was not solved to optimality", field="plan.status",
                          value=plan.message)

@@ -95,9 +95,6 @@ class _Base:
     def close(self) -> None:
         pass
 
-    def describe(self) -> str:
-        return f"{self.name} ({self.workers} worker{'s' if self.workers != 1 else ''})"
-
 
 class SerialExecutor(_Base):
     """Run every cell in this process, one after another (chunks of one cell).
@@ -369,9 +366,6 @@ class DaskExecutor(_Base):
             client.cancel([payload])
             if self._own:
                 self.close()
-
-    def describe(self) -> str:
-        return f"dask ({self.workers} worker threads at {self._client.scheduler.address})"
 
     def close(self) -> None:
         client, self._client = self._client, None

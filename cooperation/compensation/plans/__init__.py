@@ -95,7 +95,7 @@ totals), :mod:`.diagnosis` (cut-off by minimum cut, proportional rationing),
 from ..results.plan import HIGHER_LEVEL, PaymentPlan
 from .api import payment_plan
 from .fixed import fixed_plan
-from .links import RULES, scenario_links
+from .links import LINK_RULES, RULES, scenario_links
 
-__all__ = ["HIGHER_LEVEL", "RULES", "PaymentPlan", "fixed_plan", "payment_plan",
+__all__ = ["HIGHER_LEVEL", "LINK_RULES", "RULES", "PaymentPlan", "fixed_plan", "payment_plan",
            "scenario_links"]

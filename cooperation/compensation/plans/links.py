@@ -18,16 +18,19 @@ import pandas as pd
 
 from ...errors import InputError
 
-__all__ = ["RULES", "check_rule", "link_table", "numbers", "preview", "read_table",
+__all__ = ["LINK_RULES", "RULES", "check_rule", "link_table", "numbers", "preview", "read_table",
            "scenario_links"]
 
 #: Ways to derive the allowed links from a scenario's hazards.
-RULES = ("beneficiary", "origin", "both", "complete")
+#: default links of a payment plan (who may pay whom); not the responsibility rules of
+#: cooperation.coalitions.RULES, which share some of the words
+LINK_RULES = ("beneficiary", "origin", "both", "complete")
+RULES = LINK_RULES   # the earlier public name, kept
 
 
 def check_rule(rule) -> None:
-    if rule not in RULES:
-        raise InputError(f"unknown link rule; choose one of {list(RULES)}", field="rule",
+    if rule not in LINK_RULES:
+        raise InputError(f"unknown link rule; choose one of {list(LINK_RULES)}", field="rule",
                          value=rule)
 
 
