@@ -24,41 +24,21 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import OFFSETS, SCALES, affine, bimatrices, offset_ok
 
 import cooperation as co
 from cooperation.equilibria.status_quo import status_quo
 
-SCALES = [1e-6, 1e-3, 1.0, 7.0, 1e3, 1e6, 1e9, 1e10]
-OFFSETS = [0.0, 1.0, -3.0, 1e3, -1e6, 1e8, -1e8, 1e10, -1e10]
-
 settings.register_profile("invariance", deadline=None, max_examples=40,
                           suppress_health_check=[HealthCheck.too_slow])
-
-
-def _offset_ok(a: float, b: float) -> bool:
-    return a >= 1.0 or abs(b) <= 1e6 * a
+_offset_ok = offset_ok
 
 
 @st.composite
-def affine(draw):
-    """A scale and an offset that keep the game representable (see module notes)."""
-    a = draw(st.sampled_from(SCALES))
-    b = draw(st.sampled_from(OFFSETS).filter(lambda b: _offset_ok(a, b)))
-    return a, b
-
-
-@st.composite
-def bimatrix(draw, max_k=4, values=None):
-    """Integer bimatrix games, often degenerate (few distinct payoffs)."""
-    m = draw(st.integers(2, max_k))
-    n = draw(st.integers(2, max_k))
-    vals = values if values is not None else draw(st.sampled_from(
-        [st.integers(0, 2), st.integers(-5, 5), st.integers(0, 20)]))
-    A = np.array(draw(st.lists(st.lists(vals, min_size=n, max_size=n), min_size=m,
-                               max_size=m)), dtype=float)
-    B = np.array(draw(st.lists(st.lists(vals, min_size=n, max_size=n), min_size=m,
-                               max_size=m)), dtype=float)
-    return A, B
+def bimatrix(draw, max_k=4):
+    """Integer bimatrix games from 2x2 to max_k x max_k, often degenerate."""
+    vals = draw(st.sampled_from([st.integers(0, 2), st.integers(-5, 5), st.integers(0, 20)]))
+    return draw(bimatrices(min_size=2, max_size=max_k, values=vals))
 
 
 def _map(A, B, ta, tb):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
+from strategies import quarter_games as games
 
 import cooperation as co
 
@@ -17,16 +18,6 @@ FAMS = ("participation", "self_enforcement", "capacity", "core")
 SETTINGS = dict(max_examples=25, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
-
-
-@st.composite
-def games(draw, max_players=3):
-    n = draw(st.integers(2, max_players))
-    shape = tuple(draw(st.integers(2, 3)) for _ in range(n))
-    vals = draw(st.lists(st.integers(-40, 40), min_size=n * int(np.prod(shape)),
-                         max_size=n * int(np.prod(shape))))
-    U = np.array(vals, dtype=float).reshape((n,) + shape) / 4.0
-    return co.NormalFormGame.from_arrays(U, players=[f"R{i}" for i in range(n)])
 
 
 def lower_bounds(game, target, outside, fams, fine, caps):

@@ -2,29 +2,9 @@
 
 import numpy as np
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
+from strategies import SMALL_INTS, bimatrix_games, nplayer_games  # noqa: F401
 
 import cooperation as co
-
-SMALL_INTS = st.integers(-5, 5)
-
-
-@st.composite
-def bimatrix_games(draw, max_size=4, values=SMALL_INTS):
-    m = draw(st.integers(1, max_size))
-    n = draw(st.integers(1, max_size))
-    A = draw(arrays(np.int64, (m, n), elements=values))
-    B = draw(arrays(np.int64, (m, n), elements=values))
-    return co.NormalFormGame.from_bimatrix(A, B)
-
-
-@st.composite
-def nplayer_games(draw):
-    n = draw(st.integers(1, 4))
-    shape = tuple(draw(st.lists(st.integers(1, 3), min_size=n, max_size=n)))
-    U = draw(arrays(np.int64, (n,) + shape, elements=st.integers(-4, 4)))
-    return co.NormalFormGame.from_arrays(U)
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,8 +10,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import cooperation as co  # noqa: E402
-from cooperation import repeated as rp  # noqa: E402
 import cooperation.report  # noqa: E402,F401  (registers SimulationResult.plot)
+from cooperation import repeated as rp  # noqa: E402
 from cooperation.errors import InputError  # noqa: E402
 
 XINAN = str(__import__("pathlib").Path(__file__).resolve().parents[2]
