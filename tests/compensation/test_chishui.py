@@ -23,7 +23,7 @@ def chishui():
 
 def test_real_figures_as_cited(chishui):
     """Figures from the Xinhua report of 2018-03-25 as compiled in
-    shared/reference/compensation_cases.md and cited in data/chishui/SOURCES.md: fund 2亿,
+    cited in data/chishui/SOURCES.md: fund 2亿,
     contributions 1:5:4 = 0.2 / 1.0 / 0.8亿, allocation 3:4:3, and Guizhou and Sichuan
     each paying 2000万 to Yunnan in 2019."""
     src = chishui.sources
