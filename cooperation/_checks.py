@@ -16,14 +16,25 @@ from .errors import InputError
 __all__ = ["check_number", "check_int"]
 
 
+_UNSET = object()
+
+
 def check_number(value, field: str, *, lo: float | None = None, hi: float | None = None,
                  lo_open: bool = False, hi_open: bool = False, none_ok: bool = False,
-                 fix: str | None = None) -> float | None:
+                 fix: str | None = None, shown=_UNSET) -> float | None:
     """``float(value)`` when it is a real number (not a bool), finite and within bounds.
 
     ``lo``/``hi`` are inclusive unless ``lo_open``/``hi_open``; ``none_ok``
-    lets ``None`` through (an option left unset).
+    lets ``None`` through (an option left unset). ``shown``: the value the
+    error message quotes, when it differs from ``value`` (the text a user typed
+    on the command line, say).
     """
+    if shown is not _UNSET:
+        try:
+            return check_number(value, field, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open,
+                                none_ok=none_ok, fix=fix)
+        except InputError as exc:
+            raise InputError(exc.rule, field=field, value=shown, fix=fix) from None
     if value is None and none_ok:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

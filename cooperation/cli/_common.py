@@ -8,11 +8,11 @@ on stderr and exit status 2.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
 
+from .._checks import check_number
 from ..errors import InputError
 
 __all__ = ["CSV_FLOAT", "fmt", "print_table", "check_out", "write_result", "number",
@@ -73,17 +73,7 @@ def number(text, flag: str, lo: float | None = None, hi: float | None = None) ->
         x = float(text)
     except (TypeError, ValueError):
         raise InputError("must be a number", field=flag, value=text) from None
-    if not math.isfinite(x):
-        raise InputError("must be a finite number", field=flag, value=text)
-    if (lo is not None and x < lo) or (hi is not None and x > hi):
-        if hi is not None and lo is not None:
-            rule = f"must lie in [{lo:g}, {hi:g}]"
-        elif lo is not None:
-            rule = f"must be >= {lo:g}"
-        else:
-            rule = f"must be <= {hi:g}"
-        raise InputError(rule, field=flag, value=text)
-    return x
+    return check_number(x, flag, lo=lo, hi=hi, shown=text)
 
 
 def integer(text, flag: str, lo: int | None = None) -> int:
