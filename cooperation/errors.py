@@ -21,6 +21,7 @@ __all__ = [
     "GameError",
     "SolverError",
     "format_problem",
+    "preview_names",
 ]
 
 
@@ -36,6 +37,14 @@ def _short(value: Any, limit: int = 60) -> str:
     if isinstance(value, (str, PurePath)):
         return "..." + text[-(limit - 3):]
     return text[: limit - 3] + "..."
+
+
+def preview_names(names, limit: int = 8) -> str:
+    """``names`` as a list for a message, the first ``limit`` and a count beyond that."""
+    names = list(names)
+    if len(names) <= limit:
+        return str(names)
+    return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"
 
 
 def format_problem(field: str | None, value: Any, rule: str, source: str | None = None,

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GameError, InputError
+from ..errors import preview_names as _preview
 from .normal_form import NormalFormGame
 
 __all__ = ["PayoffModel", "as_game", "TENSOR_MAX_PROFILES"]
@@ -193,10 +194,3 @@ class PayoffModel:
                 raise InputError("must be >= 0", field=f"{field}[{self.players[i]}]",
                                  value=float(arr[i]))
         return arr
-
-
-def _preview(names, limit: int = 8) -> str:
-    names = list(names)
-    if len(names) <= limit:
-        return str(names)
-    return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"

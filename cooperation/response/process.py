@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScenarioError
+from ..errors import preview_names as _preview
 
 __all__ = ["DelaySpec", "Task", "DamageCurve", "ResponseProcess", "JOINS", "DISTRIBUTIONS"]
 
@@ -952,10 +953,3 @@ def _find_cycle(tasks, left, index) -> list[str]:
         seen[nxt] = len(path)
         path.append(nxt)
         j = nxt
-
-
-def _preview(names, limit: int = 8) -> str:
-    names = list(names)
-    if len(names) <= limit:
-        return str(names)
-    return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..errors import ScenarioError
+from ..errors import preview_names as _preview
 from .types import AGGREGATIONS, SHARE_TOL, ActionLevel, Hazard, Jurisdiction, _name, _num
 
 __all__ = ["check_actions", "check_jurisdictions", "check_hazards"]
@@ -192,11 +193,6 @@ def check_hazards(hazards, index: Mapping[str, int], jnames: Sequence[str],
                 k_w=k_w, procs=procs)
 
 
-def _preview(names: Sequence[str], limit: int = 8) -> str:
-    names = list(names)
-    if len(names) <= limit:
-        return str(names)
-    return str(names[:limit])[:-1] + f", ... ({len(names)} in all)]"
 
 
 def _response_channel(hzd: Hazard, where: str, resp: float, shares: Mapping[str, float],

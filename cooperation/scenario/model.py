@@ -78,7 +78,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import ScenarioError
-from .checks import _preview, check_actions, check_hazards, check_jurisdictions
+from ..errors import preview_names as _preview
+from .checks import check_actions, check_hazards, check_jurisdictions
 from .types import SHARE_TOL, ActionLevel, Hazard, Jurisdiction  # noqa: F401  (re-exported)
 
 __all__ = ["ActionLevel", "Jurisdiction", "Hazard", "Scenario"]
