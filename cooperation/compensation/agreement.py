@@ -57,8 +57,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .._numeric import RTOL, span
-from ..equilibria.large import nash_outside
+from .._numeric import RTOL, TINY, span
+from ..equilibria.outside import outside_option as outside_option_of
 from ..errors import InputError
 from ..games.model import PayoffModel
 from .results.agreement import TwoWayAgreement
@@ -150,7 +150,7 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
     upstream, downstream, iu, hz_index = _sides(scen, P, hazard, upstream, downstream,
                                                 compliance)
     pi, how = _compliance(scen, G, compliance, hz_index)
-    o, onote = _outside(model, G, outside_option)
+    o, onote = outside_option_of(model, outside_option)
     labels, svals = _stakes(stakes, scen)
 
     # ---------------------------------------------------------------- the agreement game
@@ -163,7 +163,7 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
         return [U[i] + sign[i] * s * tr + bonus[i] for i in range(2)]
 
     # money scale of the comparisons: the payoff range (free of the unit and of offsets)
-    scale = max(span(U[0]), span(U[1])) or max(float(np.abs(U).max()), 1e-300)
+    scale = max(span(U[0]), span(U[1])) or max(float(np.abs(U).max()), TINY)
 
     W = U[0] + U[1]
     W0 = float(o.sum())
@@ -327,25 +327,6 @@ def _compliance(scen, G, compliance, hz_index):
         raise InputError("a game needs compliance= (probability the standard is met at each "
                          "profile)", field="compliance", value=None)
     return pi, how
-
-
-def _outside(model, G, outside_option):
-    if isinstance(outside_option, str):
-        if outside_option == "nash":
-            o, onote, _ = nash_outside(model)
-        elif outside_option == "maximin":
-            from ..equilibria.status_quo import security_levels as maximin_values
-
-            o, onote = maximin_values(G), "mixed maximin values"
-        elif outside_option == "status_quo":
-            o, onote = model.payoffs(np.zeros(2, dtype=np.intp))[0], "status quo"
-        else:
-            raise InputError("must be 'nash', 'maximin', 'status_quo' or two payoffs",
-                             field="outside_option", value=outside_option)
-    else:
-        o = model.check_vector(outside_option, "outside_option")
-        onote = "given"
-    return o, onote
 
 
 def _stakes(stakes, scen):

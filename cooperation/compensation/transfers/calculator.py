@@ -13,13 +13,16 @@ import numpy as np
 import pandas as pd
 
 from ..._checks import check_number
-from ...equilibria.large import default_target, nash_outside
+from ..._numeric import DUST, LP_DUST, RTOL, SOLVER_RTOL
+from ...equilibria.large import default_target
+from ...equilibria.outside import outside_option as outside_option_of
 from ...errors import InputError
 from ...games.model import TENSOR_MAX_PROFILES, PayoffModel
 from ...lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT
 from ..results.transfers import CompensationResult
 from .diagnosis import diagnose
-from .problem import FAMILIES, OBJECTIVES, OUTSIDE, Problem, normalise
+from .options import CoreSpec, Enforcement, SolveSpec, Target
+from .problem import FAMILIES, OBJECTIVES, Problem, normalise
 from .solve import (
     CORE_FULL_MAX,
     binding,
@@ -41,7 +44,7 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
                         coalition_values=None,
                         outsiders: str = "gamma", ranges="auto", backend: str = "pulp",
                         seed=0, tensor_max_profiles: int = TENSOR_MAX_PROFILES,
-                        core_max_players: int = 16, tol: float = 1e-7,
+                        core_max_players: int = 16, tol: float = SOLVER_RTOL,
                         time_limit: float | None = None) -> CompensationResult:
     """Side payments and a subsidy that make a target profile worthwhile for everyone.
 
@@ -157,37 +160,27 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
     ({'Up': 1.0, 'Down': -1.0}, 0.0)
     """
     fams, explicit = _families(constraints, objective)
-    fine = check_number(fine, "fine", lo=0.0)
+    enf = Enforcement.checked(fine, detection, forfeit)
+    how = SolveSpec.checked(backend, ranges, seed, time_limit, tol)
+    core = CoreSpec(coalition_values, outsiders, core_max_players)
     capacity_share = check_number(capacity_share, "capacity_share", lo=0.0)
-    tol = check_number(tol, "tol", lo=0.0)
-    detection = check_number(detection, "detection", lo=0.0, lo_open=True, hi=1.0,
-                             fix="with detection 0 no transfer can deter")
     max_subsidy = check_number(max_subsidy, "max_subsidy", lo=0.0, none_ok=True)
-    if forfeit not in ("transfer", "receipts"):
-        raise InputError("must be 'transfer' (a detected deviator neither receives nor pays) "
-                         "or 'receipts' (it loses what it would receive, still owes what it "
-                         "pays)", field="forfeit", value=forfeit)
-    if ranges not in ("auto", True, False):
-        raise InputError("must be 'auto', True or False", field="ranges", value=ranges)
     notes: list[str] = []
     model = PayoffModel(game, tensor_max_profiles)
-    a_star, certified, tnote = _target(model, target, notes)
-    u = model.payoffs(a_star)[0]
+    tgt = _target(model, target, notes)
+    u = model.payoffs(tgt.profile)[0]
     if not np.all(np.isfinite(u)):
         raise InputError("payoffs at the target must be finite numbers", field="game",
                          value="NaN or inf payoff")
-    o, onote = _outside(model, outside_option)
-    dev = _deviations(model, a_star, fams)
+    o, onote = outside_option_of(model, outside_option)
+    dev = _deviations(model, tgt.profile, fams)
     caps = _caps(model, capacity, capacity_share, fams, notes)
-    core_v, tu = _core_values(model, fams, objective, reference, coalition_values, outsiders,
-                              core_max_players, explicit, notes)
-    ref = _reference(model, objective, reference, core_v, tu, coalition_values, outsiders,
-                     notes)
+    core_v, tu = _core_values(model, fams, objective, reference, core, explicit, notes)
+    ref = _reference(model, objective, reference, core_v, tu, core, notes)
     pb = Problem(tuple(model.players), u, o, dev, caps, core_v if "core" in fams else None,
-                 ref, tuple(fams), objective, float(fine), float(detection), max_subsidy, tol,
-                 forfeit)
-    return _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, seed,
-                   time_limit)
+                 ref, tuple(fams), objective, enf.fine, enf.detection, max_subsidy, how.tol,
+                 enf.forfeit)
+    return _finish(pb, model, tgt, onote, notes, how)
 
 
 def _families(constraints, objective) -> tuple[list, bool]:
@@ -208,40 +201,19 @@ def _families(constraints, objective) -> tuple[list, bool]:
     return fams, True
 
 
-def _target(model, target, notes) -> tuple[np.ndarray, bool, str]:
+def _target(model, target, notes) -> Target:
     if target is None:
-        return default_target(model)
+        return Target(*default_target(model))
     a_star = model.check_profile(target, "target")
     if model.small:
         from ...equilibria import social_optimum
 
         opt = social_optimum(model.game)
         w = float(model.payoffs(a_star)[0].sum())
-        if w < opt.welfare - 1e-9 * max(1.0, abs(opt.welfare)):
+        if w < opt.welfare - RTOL * max(1.0, abs(opt.welfare)):
             notes.append(f"the target is not the social optimum (welfare {w:.6g} < "
                          f"{opt.welfare:.6g})")
-    return a_star, True, "given"
-
-
-def _outside(model, outside_option) -> tuple[np.ndarray, str]:
-    if not isinstance(outside_option, str):
-        return model.check_vector(outside_option, "outside_option"), "given"
-    if outside_option not in OUTSIDE:
-        raise InputError(f"must be one of {list(OUTSIDE)} or one payoff per jurisdiction",
-                         field="outside_option", value=outside_option)
-    if outside_option == "nash":
-        o, onote, _ = nash_outside(model)
-        return o, onote
-    if outside_option == "maximin":
-        if not model.small:
-            raise InputError("maximin values need the payoff tensor; this scenario is too "
-                             "large", field="outside_option", value=outside_option,
-                             fix="use 'nash', 'status_quo' or a vector")
-        from ...equilibria.status_quo import security_levels
-
-        return security_levels(model.game), "mixed maximin value (security level)"
-    o = model.payoffs(np.zeros(model.n, dtype=np.intp))[0]
-    return o, "status quo: everyone plays its first action (self-only)"
+    return Target(a_star, True, "given")
 
 
 def _deviations(model, a_star, fams) -> np.ndarray:
@@ -265,10 +237,10 @@ def _caps(model, capacity, capacity_share, fams, notes) -> np.ndarray:
     return caps
 
 
-def _core_values(model, fams, objective, reference, coalition_values, outsiders,
-                 core_max_players, explicit, notes):
+def _core_values(model, fams, objective, reference, core: CoreSpec, explicit, notes):
     """``(v values or None, the TU game or None)``; may drop "core" from ``fams``."""
     n, P = model.n, model.players
+    coalition_values, core_max_players = core.coalition_values, core.max_players
     need_v = "core" in fams or (objective == "closest" and isinstance(reference, str))
     if not need_v:
         return None, None
@@ -298,11 +270,11 @@ def _core_values(model, fams, objective, reference, coalition_values, outsiders,
         return None, None
     from ...coalitions import characteristic_function
 
-    tu = characteristic_function(model.game, outsiders=outsiders)
+    tu = characteristic_function(model.game, outsiders=core.outsiders)
     return np.asarray(tu.values, dtype=float), tu
 
 
-def _reference(model, objective, reference, core_v, tu, coalition_values, outsiders, notes):
+def _reference(model, objective, reference, core_v, tu, core: CoreSpec, notes):
     n, P = model.n, model.players
     if objective != "closest":
         if reference is None:
@@ -330,19 +302,20 @@ def _reference(model, objective, reference, core_v, tu, coalition_values, outsid
         else TUGame(core_v, P)
     ser = (shapley(v) if reference == "shapley" else nucleolus(v).allocation
            if reference == "nucleolus" else prenucleolus(v).allocation)
-    notes.append(f"reference: {reference} value of v ({outsiders} outsiders)"
-                 if coalition_values is None else f"reference: {reference} of the "
+    notes.append(f"reference: {reference} value of v ({core.outsiders} outsiders)"
+                 if core.coalition_values is None else f"reference: {reference} of the "
                  "given coalition values")
     return np.asarray(pd.Series(ser).reindex(P).to_numpy(), dtype=float)
 
 
-def _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, seed,
-            time_limit) -> CompensationResult:
+def _finish(pb, model, tgt: Target, onote, notes, how: SolveSpec) -> CompensationResult:
     P, n, unit = pb.players, pb.n, model.unit
-    w = direction(n, seed)
+    a_star, certified, tnote = tgt.profile, tgt.certified, tgt.note
+    backend, ranges = how.backend, how.ranges
+    w = direction(n, how.seed)
     pbs, money = normalise(pb)   # solved at order one; amounts scale back by `money`
     built, sol, masks, rounds = solve(
-        pbs, backend, time_limit=time_limit,
+        pbs, backend, time_limit=how.time_limit,
         probes_fn=lambda b: probe_vectors(pbs, b, ranges, w))
     index = pd.Index(P, name="jurisdiction")
     ser = lambda a, name: pd.Series(np.asarray(a, float), index=index, name=name)  # noqa: E731
@@ -379,7 +352,7 @@ def _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, 
         j = int(np.argmax(ts))
         ts[j] -= gs
         gs = max(math.fsum(ts), 0.0)
-    if abs(gs) <= 1e-10 * pbs.scale:   # rounding dust of a zero subsidy
+    if abs(gs) <= LP_DUST * pbs.scale:   # rounding dust of a zero subsidy
         gs = 0.0
     viol_s = violations(pbs, ts, gs)
     max_vs = max(viol_s.values())
@@ -390,7 +363,7 @@ def _finish(pb, model, a_star, certified, tnote, onote, notes, backend, ranges, 
     bound = binding(built, x, pb.tol)
     duals = pd.Series(sol.duals, index=built.lp.row_names, name="dual")
     duals = duals[[f not in ("objective",) for f in built.lp.row_family]]
-    duals = duals.where(np.abs(duals) > 1e-12, 0.0)
+    duals = duals.where(np.abs(duals) > DUST, 0.0)   # unit-free (money per money)
     unique, frame = transfer_ranges(pbs, built, sol, ranges, w)
     if frame is not None:
         frame = frame * money

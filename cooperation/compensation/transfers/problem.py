@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...equilibria.outside import OUTSIDE_OPTIONS
+
 __all__ = ["FAMILIES", "OBJECTIVES", "OUTSIDE", "Problem", "normalise"]
 
 FAMILIES = ("participation", "self_enforcement", "capacity", "core")
 OBJECTIVES = ("min_subsidy", "min_transfers", "closest", "max_min_gain")
-OUTSIDE = ("nash", "maximin", "status_quo")
+OUTSIDE = OUTSIDE_OPTIONS   # the named outside options (equilibria.outside)
 
 
 @dataclass
