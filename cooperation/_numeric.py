@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["RTOL", "PROB_TOL", "DEDUPE_TOL", "ROUNDOFF", "gap_tol", "span", "player_spans", "unit_interval",
-           "clean_zero"]
+__all__ = ["RTOL", "PROB_TOL", "DEDUPE_TOL", "ROUNDOFF", "DUST", "LP_DUST", "SOLVER_RTOL",
+           "ACCEPT_RTOL", "RANK_RTOL", "TINY", "gap_tol", "span", "player_spans", "unit_interval", "clean_zero"]
 
 #: relative tolerance of every payoff comparison (gap <= RTOL * range ties)
 RTOL = 1e-9
@@ -30,6 +30,22 @@ DEDUPE_TOL = 1e-7
 #: floating-point round-off of a sum of payoffs, relative to their magnitude: the
 #: floor below which a gap between two computed payoffs cannot be told from noise
 ROUNDOFF = 64 * float(np.finfo(float).eps)
+#: rounding dust: a computed value below DUST times its scale is zero (display and
+#: sign tests; about 4500 ulps, far below any modelled amount)
+DUST = 1e-12
+#: LP dust: a solver value below LP_DUST times the LP's scale is zero (the HiGHS
+#: feasibility tolerances are set to this value in cooperation.lp.highs)
+LP_DUST = 1e-10
+#: HiGHS's default primal/dual feasibility tolerance: the relative slack within
+#: which a row of an LP answer counts as binding or a certificate as satisfied
+SOLVER_RTOL = 1e-7
+#: acceptance of an iterative or numerical answer (a Lemke-Howson end point, a
+#: least-squares root, a transfer range): looser than RTOL, still relative
+ACCEPT_RTOL = 1e-6
+#: numerical rank: a singular value below RANK_RTOL times the largest is zero
+RANK_RTOL = 1e-10
+#: the smallest positive scale used as a floor when dividing by a range (avoids 0/0)
+TINY = 1e-300
 
 
 def gap_tol(spread, magnitude, rtol: float = RTOL):
@@ -72,13 +88,13 @@ def unit_interval(M: np.ndarray) -> np.ndarray:
     return (M - lo) / r
 
 
-def clean_zero(x, scale: float = 1.0, rtol: float = 1e-12):
+def clean_zero(x, scale: float = 1.0, rtol: float = DUST):
     """Replace -0.0 and rounding dust (``|x| <= rtol * scale``) by 0.0, for display.
 
     Works on floats, numpy arrays and pandas objects; full precision elsewhere
     is untouched (callers use this only on what they show or round-trip).
     """
-    thr = rtol * max(abs(float(scale)), 1e-300)
+    thr = rtol * max(abs(float(scale)), TINY)
     if np.isscalar(x):
         v = float(x)
         return 0.0 if abs(v) <= thr else v

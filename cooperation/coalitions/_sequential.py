@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._numeric import RANK_RTOL, RTOL
 from ..errors import SolverError
 from ..lp import INF, HighsLP
 from ._bits import subset_sums
@@ -69,7 +70,7 @@ def _projection() -> np.ndarray:
     return np.random.default_rng(20240601).standard_normal((64, 2))
 
 
-def span_complement(rows: np.ndarray, n: int, tol: float = 1e-10) -> np.ndarray:
+def span_complement(rows: np.ndarray, n: int, tol: float = RANK_RTOL) -> np.ndarray:
     """Orthonormal basis ``(n, d)`` of the orthogonal complement of the row space."""
     if rows.shape[0] == 0:
         return np.eye(n)
@@ -83,7 +84,7 @@ def in_span_mask(Z: np.ndarray, n: int) -> np.ndarray:
     if Z.shape[1] == 0:
         return np.ones(1 << n, dtype=bool)
     q = subset_sums(Z @ _projection()[: Z.shape[1]])
-    return np.all(np.abs(q) <= 1e-9 * np.sqrt(n), axis=1)
+    return np.all(np.abs(q) <= RTOL * np.sqrt(n), axis=1)
 
 
 @dataclass
@@ -159,7 +160,7 @@ class SequentialLP:
                           value=max_rounds)
 
     def fix_after_stage(self, t: float, rdual: np.ndarray, cdual: np.ndarray,
-                        dual_tol: float = 1e-9) -> int:
+                        dual_tol: float = RTOL) -> int:
         """Fix positive-dual coalitions and bounds at level ``t``; update the free set.
 
         Returns the rank of the fixed rows (``n`` when the allocation is determined).

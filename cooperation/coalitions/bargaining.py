@@ -47,10 +47,16 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from .._numeric import DUST
 from .._result import ResultMixin
 from ..errors import InputError
 
 __all__ = ["BargainingSolution", "nash_bargaining", "kalai_smorodinsky", "pareto_frontier"]
+
+#: absolute x-tolerance of the root search on the frontier (payoffs; rtol is 4 eps)
+ROOT_XTOL = 1e-14
+#: a frontier segment parallel to the ideal direction (|det| below this) has no crossing
+SINGULAR_DET = 1e-15
 
 
 @dataclass(frozen=True, repr=False)
@@ -283,7 +289,7 @@ def nash_bargaining(frontier, disagreement=None, powers=None, bounds=None, *,
             return -(p[0] * math.log(a) + p[1] * math.log(b))
 
         res = optimize.minimize_scalar(neg, bounds=(max(lo, d[0]), hi), method="bounded",
-                                       options={"xatol": 1e-12 * max(1.0, abs(hi))})
+                                       options={"xatol": DUST * max(1.0, abs(hi))})
         u = np.array([res.x, f(res.x)])
         return _result(u, d, idx, p, ideal, "nash", True, "optimal (bounded scalar search)")
     H = pareto_frontier(data)
@@ -341,7 +347,7 @@ def kalai_smorodinsky(frontier, disagreement=None, bounds=None, *, players=None,
                            "no agreement: no frontier point gives both parties more than d")
         r = (ideal[1] - d[1]) / (ideal[0] - d[0])
         a = max(lo, d[0])
-        u1 = optimize.brentq(lambda u: f(u) - d[1] - r * (u - d[0]), a, hi, xtol=1e-14,
+        u1 = optimize.brentq(lambda u: f(u) - d[1] - r * (u - d[0]), a, hi, xtol=ROOT_XTOL,
                              rtol=4 * np.finfo(float).eps)
         return _result(np.array([u1, f(u1)]), d, idx, eq, ideal, "kalai_smorodinsky", True,
                        "found by root finding on the frontier")
@@ -356,10 +362,10 @@ def kalai_smorodinsky(frontier, disagreement=None, bounds=None, *, players=None,
         a, b = H[k], H[k + 1]
         # solve a + s (b - a) = d + lam g
         M = np.column_stack([b - a, -g])
-        if abs(np.linalg.det(M)) < 1e-15:
+        if abs(np.linalg.det(M)) < SINGULAR_DET:
             continue
         s, lam = np.linalg.solve(M, d - a)
-        if -1e-12 <= s <= 1 + 1e-12 and lam > 0:
+        if -DUST <= s <= 1 + DUST and lam > 0:
             cand = a + min(max(s, 0.0), 1.0) * (b - a)
             if best is None or lam > best[0]:
                 best = (lam, cand)

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import LP_DUST, RANK_RTOL, SOLVER_RTOL
 from .._result import ResultMixin
 from ..errors import InputError
 from ..lp import INF, HighsLP
@@ -111,7 +112,7 @@ def _balanced_direction(n: int, new: np.ndarray, V: np.ndarray, q0: np.ndarray,
     for _ in range(1000):
         y, _, _, _ = lp.solve("Kohlberg balancedness LP")
         ys = subset_sums(y)[new]
-        worst = np.flatnonzero((ys < -1e-10) & ~present)
+        worst = np.flatnonzero((ys < -LP_DUST) & ~present)
         if worst.size == 0:
             return float(ys.max(initial=0.0)), y
         worst = worst[np.argsort(ys[worst])[: 4 * n]]
@@ -191,7 +192,7 @@ def kohlberg_certificate(v, x, domain: str = "imputation",
         alpha = float(ef.max())
         new = np.flatnonzero(ef >= alpha - t).astype(np.int64)
         viol, _ = _balanced_direction(n, new, V, q0)
-        ok = viol <= 1e-7
+        ok = viol <= SOLVER_RTOL
         members = ((new[:, None] & bits[None, :]) != 0).astype(float)
         if new.size > 4 * n:
             gram = members.T @ members
@@ -207,6 +208,6 @@ def kohlberg_certificate(v, x, domain: str = "imputation",
                         f"(a direction improves them all by up to {viol:.3g})", rows)
         # orthonormal basis of the span so far
         _, s, vt = np.linalg.svd(basis_rows, full_matrices=False)
-        V = vt[: int((s > 1e-10 * max(1.0, s[0])).sum())].T
+        V = vt[: int((s > RANK_RTOL * max(1.0, s[0])).sum())].T
         free &= ~in_span_mask(Z, n)
     return KohlbergCertificate(True, domain, pd.DataFrame(rows, columns=cols), None, t)

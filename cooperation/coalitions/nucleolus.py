@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._numeric import clean_zero
+from .._numeric import DUST, clean_zero
 from .._result import ResultMixin
 from ..errors import InputError
 from ._sequential import SequentialLP
@@ -102,8 +102,8 @@ def _solve(v, imputation: bool, tol: float | None, certify: bool) -> NucleolusRe
                          fix="use prenucleolus(v), defined for every game")
     scale = g.scale
     eng = SequentialLP(g._unit_scaled(), imputation=imputation, tol=t / scale)
-    # -0.0 and rounding dust (below 1e-12 of max |v|) shown and stored as 0
-    x = clean_zero(eng.run() * scale, scale, 1e-12)
+    # -0.0 and rounding dust (below DUST of max |v|) shown and stored as 0
+    x = clean_zero(eng.run() * scale, scale, DUST)
     eng.levels = [lv * scale for lv in eng.levels]
     name = "nucleolus" if imputation else "prenucleolus"
     alloc = pd.Series(x, index=pd.Index(g.players, name="player"), name=name)

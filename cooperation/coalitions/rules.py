@@ -58,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._numeric import RTOL
+from .._numeric import DUST, RTOL, TINY
 from .._result import ResultMixin
 from ..errors import InputError, ScenarioError
 from .characteristic import characteristic_function
@@ -232,7 +232,8 @@ class ResponsibilityShares(ResultMixin):
                 ("programme cost", f"{self.programme_cost:.6g}{u}"),
                 ("status quo -> target", f"{self.status_quo} -> {self.target}"),
                 ("in core", self.in_core), ("max excess", f"{self.max_excess:.6g}"),
-                ("everyone gains", bool((self.gains >= -1e-12).all()))]
+                ("everyone gains", bool((self.gains >= -DUST * max(abs(self.programme_cost),
+                                                                    TINY)).all()))]
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"share": self.shares, "own_cost": self.own_cost,
@@ -348,7 +349,7 @@ def compare_rules(scenario, *, origin_share: float = 0.6, outsiders: str = "nash
     def add(name, x, certified=np.nan, shares=None, note=""):
         t = x - u1
         pays = own - t
-        sh = shares if shares is not None else (pays / C if abs(C) > 1e-12 else
+        sh = shares if shares is not None else (pays / C if abs(C) > DUST * max(float(np.abs(own).max()), TINY) else
                                                 np.full(s.n_players, np.nan))
         if np.all(np.isfinite(x)):
             ok, exc, _ = _core_check(v, x, v._tol(None))

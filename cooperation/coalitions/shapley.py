@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._numeric import clean_zero
+from .._numeric import DUST, ROUNDOFF, clean_zero
 from .._random import generator
 from .._result import ResultMixin
 from ..errors import InputError
@@ -98,7 +98,7 @@ def shapley(v) -> pd.Series:
     with_i = vals * (a + b)[pop]
     total_b = float(vals @ b[pop])
     phi = bit_sums(with_i, n) - total_b
-    phi = clean_zero(phi, g.scale, 1e-13)   # -0.0 and rounding dust display as 0
+    phi = clean_zero(phi, g.scale, DUST / 10)   # -0.0 and rounding dust display as 0
     return pd.Series(phi, index=pd.Index(g.players, name="player"), name="shapley")
 
 
@@ -135,7 +135,7 @@ def banzhaf(v, normalized: bool = True) -> pd.Series:
     out = raw
     if normalized:
         tot = raw.sum()
-        if abs(tot) <= 1e-15 * max(1.0, float(np.abs(raw).max())):
+        if abs(tot) <= ROUNDOFF * max(1.0, float(np.abs(raw).max())):
             raise InputError("the Banzhaf values sum to 0, so they cannot be normalised",
                              field="normalized", value=True, fix="use normalized=False")
         out = raw / tot

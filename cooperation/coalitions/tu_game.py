@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._numeric import DUST, RTOL
 from .._result import ResultMixin
 from ..errors import InputError
 from ._bits import member_matrix, popcounts
@@ -121,7 +122,7 @@ class TUGame(ResultMixin):
                              f"first is coalition {k} = {{{', '.join(self._names_of(k, n))}}})",
                              field=f"values[{k}]", value=float(vals[k]))
         scale = max(1.0, float(np.abs(vals).max()))
-        if abs(vals[0]) > 1e-12 * scale:
+        if abs(vals[0]) > DUST * scale:
             raise InputError("v(empty coalition) must be 0", field="values[0]",
                              value=float(vals[0]), fix="values[0] is the empty coalition")
         vals[0] = 0.0
@@ -401,8 +402,8 @@ class TUGame(ResultMixin):
         return m if m > 0 else 1.0
 
     def _tol(self, tol: float | None) -> float:
-        """Absolute tolerance: ``tol`` when given, else ``1e-9 * max |v|`` (relative)."""
-        return 1e-9 * self.scale if tol is None else float(tol)
+        """Absolute tolerance: ``tol`` when given, else ``RTOL * max |v|`` (relative)."""
+        return RTOL * self.scale if tol is None else float(tol)
 
     def _unit_scaled(self) -> TUGame:
         """The same game divided by :attr:`scale` (solvers work at unit scale)."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._numeric import gap_tol, player_spans
+from .._numeric import ACCEPT_RTOL, gap_tol, player_spans
 from .._random import generator
 from .._result import ResultMixin
 from ..errors import GameError
@@ -34,6 +34,10 @@ from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
 
 __all__ = ["Trajectory", "best_response_dynamics", "fictitious_play", "replicator_dynamics"]
+
+#: fictitious play "converged": final empirical frequencies with regret below this
+#: share of the payoff range (its convergence is slow, O(1/sqrt(t)); Brown 1951)
+FP_REGRET_RTOL = 1e-2
 
 
 @dataclass(frozen=True, repr=False)
@@ -152,7 +156,7 @@ def fictitious_play(game, iterations: int = 1000, seed=0) -> Trajectory:
         played.append(acts)
     freqs = [c / c.sum() for c in counts]
     regret = g.regret(freqs)
-    conv = bool(regret.max() <= 1e-2 * max(1.0, float(np.ptp(g.payoffs))))
+    conv = bool(regret.max() <= FP_REGRET_RTOL * max(1.0, float(np.ptp(g.payoffs))))
     return Trajectory(np.array(played), conv, "fictitious_play", list(g.players), freqs,
                       f"final empirical frequencies have max regret {regret.max():.3g}")
 
@@ -203,6 +207,6 @@ def replicator_dynamics(game_or_matrix, x0=None, steps: int = 1000, dt: float = 
         x /= x.sum()
         out.append(x.copy())
     states = np.array(out)
-    conv = bool(np.abs(f(x)).max() < 1e-6)
+    conv = bool(np.abs(f(x)).max() < ACCEPT_RTOL)
     return Trajectory(states, conv, "replicator", labels, None,
                       "rest point reached" if conv else "still moving at the last step")

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._numeric import DEDUPE_TOL, RTOL, unit_interval
+from .._numeric import ACCEPT_RTOL, DEDUPE_TOL, DUST, RTOL, unit_interval
 from .._result import ResultMixin
 from ..errors import GameError
 from ..games.model import as_game
@@ -161,7 +161,7 @@ def _dedupe(pairs, tol):
 
 
 def _clean(v: np.ndarray) -> np.ndarray:
-    v = np.where(np.abs(v) < 1e-12, 0.0, v)
+    v = np.where(np.abs(v) < DUST, 0.0, v)
     v = np.clip(v, 0.0, None)
     return v / v.sum()
 
@@ -306,7 +306,7 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
             extreme = _dedupe([(_clean(x), _clean(y)) for x, y in extreme], DEDUPE_TOL)
             extreme = [(x, y) for x, y in extreme if _regret(An, Bn, x, y) <= tol]
             for x, y in extreme:
-                if not any(np.allclose(x, u, atol=1e-7) and np.allclose(y, v, atol=1e-7)
+                if not any(np.allclose(x, u, atol=DEDUPE_TOL) and np.allclose(y, v, atol=DEDUPE_TOL)
                            for u, v in verified):
                     verified.append((x, y))
                     missed += 1
@@ -318,7 +318,8 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
                 # are kept only if they are extreme
                 ext_keys = extreme
                 kept = [(x, y) for x, y in verified
-                        if any(np.allclose(x, u, atol=1e-7) and np.allclose(y, v, atol=1e-7)
+                        if any(np.allclose(x, u, atol=DEDUPE_TOL)
+                               and np.allclose(y, v, atol=DEDUPE_TOL)
                                for u, v in ext_keys)]
                 dropped = len(verified) - len(kept)
                 if dropped:
@@ -353,10 +354,11 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
             # nashpy 0.0.43's Lemke-Howson can return a pair that is no equilibrium
             # (seen on non-square games: the column strategy shifted by one action);
             # only a verified equilibrium outside the set counts against completeness
-            lh_ok = [(x, y) for x, y in lh if _regret(An, Bn, x, y) <= 1e-6]
+            lh_ok = [(x, y) for x, y in lh if _regret(An, Bn, x, y) <= ACCEPT_RTOL]
             bad = len(lh) - len(lh_ok)
             outside = [(x, y) for x, y in lh_ok
-                       if not any(np.allclose(x, u, atol=1e-6) and np.allclose(y, v, atol=1e-6)
+                       if not any(np.allclose(x, u, atol=ACCEPT_RTOL)
+                                  and np.allclose(y, v, atol=ACCEPT_RTOL)
                                   for u, v in verified)]
             cross = "lemke_howson agrees" if not outside else \
                 "lemke_howson found an equilibrium outside"

@@ -43,6 +43,8 @@ from math import comb
 
 import numpy as np
 
+from .._numeric import DEDUPE_TOL, RANK_RTOL, RTOL
+
 __all__ = ["Vertices", "polytope_vertices", "extreme_equilibria", "maximal_nash_subsets",
            "MAX_BASES"]
 
@@ -57,7 +59,7 @@ class Vertices:
 
 
 def polytope_vertices(G: np.ndarray, h: np.ndarray, label_of_row: np.ndarray,
-                      tol: float = 1e-9) -> Vertices:
+                      tol: float = RTOL) -> Vertices:
     """All vertices of ``{z : G z <= h}`` (bounded, full-dimensional) with their labels."""
     rows, d = G.shape
     nb = comb(rows, d)
@@ -68,7 +70,7 @@ def polytope_vertices(G: np.ndarray, h: np.ndarray, label_of_row: np.ndarray,
     rhs = h[idx]                     # (C, d)
     scale = np.abs(G).max()
     det = np.linalg.det(M / scale)
-    ok = np.abs(det) > 1e-10
+    ok = np.abs(det) > RANK_RTOL
     M, rhs = M[ok], rhs[ok]
     z = np.linalg.solve(M, rhs[..., None])[..., 0]
     slack = h[None, :] - z @ G.T     # (C', rows) >= 0 when feasible
@@ -87,7 +89,7 @@ def polytope_vertices(G: np.ndarray, h: np.ndarray, label_of_row: np.ndarray,
     return Vertices(z, labels, degenerate)
 
 
-def best_response_polytopes(A: np.ndarray, B: np.ndarray, tol: float = 1e-9):
+def best_response_polytopes(A: np.ndarray, B: np.ndarray, tol: float = RTOL):
     """Vertices of P and Q for positive ``A, B`` (see module docs)."""
     m, n = A.shape
     GP = np.vstack([-np.eye(m), B.T])
@@ -99,7 +101,7 @@ def best_response_polytopes(A: np.ndarray, B: np.ndarray, tol: float = 1e-9):
     return polytope_vertices(GP, hP, labP, tol), polytope_vertices(GQ, hQ, labQ, tol)
 
 
-def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9):
+def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = RTOL):
     """All extreme equilibria of a bimatrix game, and whether it is degenerate.
 
     Returns
@@ -124,7 +126,7 @@ def extreme_equilibria(A: np.ndarray, B: np.ndarray, tol: float = 1e-9):
     return eqs, (VP.degenerate or VQ.degenerate)
 
 
-def maximal_nash_subsets(equilibria: list, tol: float = 1e-7) -> list[tuple[list, list]]:
+def maximal_nash_subsets(equilibria: list, tol: float = DEDUPE_TOL) -> list[tuple[list, list]]:
     """Maximal Nash subsets as pairs ``(xs, ys)`` of extreme strategies.
 
     Extreme equilibria ``(x, y)`` and ``(x', y')`` are *interchangeable* when

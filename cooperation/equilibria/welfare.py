@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._numeric import RTOL, span
+from .._numeric import DUST, RTOL, span
 from .._result import ResultMixin
 from ..games.model import as_game
 from ..games.normal_form import NormalFormGame
@@ -102,7 +102,7 @@ def social_optimum(game) -> SocialOptimum:
 
 def price_ratio(w_opt: float, w_eq: float) -> tuple[float, str]:
     """``(ratio, note)`` for PoA/PoS under the sign convention of this module."""
-    tol = 1e-12 * max(1.0, abs(w_opt), abs(w_eq))
+    tol = DUST * max(1.0, abs(w_opt), abs(w_eq))
     if abs(w_opt) <= tol and abs(w_eq) <= tol:
         return 1.0, "zero welfare at both"
     if w_opt > tol and w_eq > tol:

@@ -39,6 +39,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .._numeric import DUST, PROB_TOL
 from ..errors import GameError
 from ..games.normal_form import NormalFormGame
 
@@ -313,11 +314,11 @@ class EvolutionaryGame:
                 want = f"{K} shares" + (f" or {n} first-action shares" if binary else "")
                 raise GameError(f"a state has {want} (one simplex per population)",
                                 field="x0", value=f"shape {arr.shape}")
-        if not np.all(np.isfinite(arr)) or np.any(arr < -1e-12) or np.any(arr > 1 + 1e-12):
+        if not np.all(np.isfinite(arr)) or np.any(arr < -DUST) or np.any(arr > 1 + DUST):
             raise GameError("shares must be numbers in [0, 1]", field="x0",
                             value=np.asarray(arr).ravel()[:6].tolist())
         sums = np.stack([s.sum(-1) for s in self.split(arr)], axis=-1)
-        if np.any(np.abs(sums - 1.0) > 1e-9):
+        if np.any(np.abs(sums - 1.0) > PROB_TOL):
             raise GameError("each population's shares must sum to 1", field="x0",
                             value=np.round(sums, 12).ravel()[:6].tolist())
         return arr

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .._numeric import gap_tol, player_spans
+from .._numeric import ACCEPT_RTOL, DUST, PROB_TOL, RTOL, TINY, gap_tol, player_spans
 from .._result import ResultMixin
 from ..errors import InputError
 from .game import EvolutionaryGame
@@ -63,7 +63,13 @@ __all__ = ["EvolutionaryStability", "evolutionary_stability", "classify", "EIG_R
 #: eigenvalue real parts within EIG_RTOL * payoff range count as zero (non-hyperbolic)
 EIG_RTOL = 1e-7
 #: shares (unit-free) closer than this to 0 count as on the boundary in numeric search
-_SHARE_TOL = 1e-9
+_SHARE_TOL = PROB_TOL
+#: least-squares search for interior rest points: solver tolerances, and the largest
+#: residual of an accepted root (shares and payoffs at order one)
+_LSQ_TOL = 1e-15
+_ROOT_RESID = 1e-10
+#: a symbolic eigenvalue (50 digits) with |Im| above this is complex, Re below it not > 0
+_SYM_ZERO = "1e-40"
 _KIND_ORDER = {"corner": 0, "face": 1, "interior": 2, "continuum": 3}
 
 
@@ -285,7 +291,7 @@ def _label(eg: EvolutionaryGame, point) -> str:
 
 
 def _short(v: float) -> str:
-    if abs(v - round(v)) < 1e-12:
+    if abs(v - round(v)) < DUST:
         return str(int(round(v)))
     return f"{v:.4g}"
 
@@ -479,7 +485,8 @@ def _exact_point(share_expr, sol):
                 continue
             z = sympy.N(e, 50)
             re, im = sympy.re(z), sympy.im(z)
-            if abs(im) > sympy.Float("1e-40", 50) or re <= sympy.Float("1e-40", 50):
+            zero = sympy.Float(_SYM_ZERO, 50)
+            if abs(im) > zero or re <= zero:
                 return None
             vals.append(float(re))
         out.append(tuple(vals))
@@ -536,9 +543,9 @@ def _continuum_point(share_expr, full, free, linear):
         if res.status != 0:
             return None, "", None
         s = -res.fun
-        if s < -1e-9:
+        if s < -RTOL:
             return None, "", True
-        if s <= 1e-9:
+        if s <= RTOL:
             return None, "", None
         rep = {u: sympy.Rational(v).limit_denominator(10**9) for u, v in zip(free, res.x[:d],
                                                                             strict=True)}
@@ -603,19 +610,20 @@ def _numeric_support(eg: EvolutionaryGame, supp, rng, starts: int):
     for _ in range(starts):
         u0 = np.concatenate([rng.dirichlet(np.ones(len(s)))[:-1] for s in supp])
         try:
-            r = least_squares(resid, u0, bounds=(0.0, 1.0), xtol=1e-15, ftol=1e-15, gtol=1e-15)
+            r = least_squares(resid, u0, bounds=(0.0, 1.0), xtol=_LSQ_TOL, ftol=_LSQ_TOL,
+                              gtol=_LSQ_TOL)
         except ValueError:
             continue
-        if np.abs(r.fun).max() > 1e-10:
+        if np.abs(r.fun).max() > _ROOT_RESID:
             continue
         parts = build(r.x)
         if any((p[list(s)] <= _SHARE_TOL).any() for p, s in zip(parts, supp, strict=True)):
             continue
         x = np.concatenate(parts)
-        if any(np.abs(x - y).max() < 1e-6 for y in sols):
+        if any(np.abs(x - y).max() < ACCEPT_RTOL for y in sols):
             continue
         sv = np.linalg.svd(np.atleast_2d(r.jac), compute_uv=False)
-        rank = int((sv > 1e-7 * max(sv.max(), 1e-300)).sum()) if sv.size and sv.max() > 0 else 0
+        rank = int((sv > EIG_RTOL * max(sv.max(), TINY)).sum()) if sv.size and sv.max() > 0 else 0
         sols.append(x)
         cont.append(d - rank)
     out = []

@@ -37,10 +37,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import DUST
 from .._result import ResultMixin
 from ..errors import InputError
 
 __all__ = ["EvolutionPath", "evolve"]
+
+#: solve_ivp tolerances of the deterministic path (shares are in [0, 1], so absolute
+#: and relative tolerances are both unit-free)
+IVP_RTOL = 1e-8
+IVP_ATOL = 1e-10
 
 
 @dataclass(frozen=True, repr=False)
@@ -134,7 +140,7 @@ def _times(t) -> np.ndarray:
     return tt
 
 
-def evolve(eg, x0, t, noise: float = 0.0, seed=0, *, rtol: float = 1e-8, atol: float = 1e-10,
+def evolve(eg, x0, t, noise: float = 0.0, seed=0, *, rtol: float = IVP_RTOL, atol: float = IVP_ATOL,
            dt: float | None = None, method: str = "RK45") -> EvolutionPath:
     """Integrate the replicator dynamics of an evolutionary game.
 
@@ -216,7 +222,7 @@ def evolve(eg, x0, t, noise: float = 0.0, seed=0, *, rtol: float = 1e-8, atol: f
         scale = float(noise) / math.sqrt(2.0)
         for s in range(1, tt.size):
             span = tt[s] - tt[s - 1]
-            steps = max(1, int(math.ceil(span / dt - 1e-12)))
+            steps = max(1, int(math.ceil(span / dt - DUST)))
             h = span / steps
             for _ in range(steps):
                 drift = eg.velocity(cur)

@@ -22,6 +22,7 @@ import threading
 
 import numpy as np
 
+from .._numeric import LP_DUST
 from ..errors import SolverError
 
 __all__ = ["HighsLP", "INF", "THREADS", "new_highs", "pulp_solver", "pulp_solver_name"]
@@ -100,8 +101,8 @@ class HighsLP:
         self._hs = highspy
         self.h = new_highs()
         if tight:
-            self.h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-            self.h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+            self.h.setOptionValue("primal_feasibility_tolerance", LP_DUST)
+            self.h.setOptionValue("dual_feasibility_tolerance", LP_DUST)
         cost = np.asarray(cost, dtype=float)
         self.ncol = cost.size
         lo = np.where(np.isfinite(lower), lower, -highspy.kHighsInf).astype(float)

@@ -36,6 +36,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from .._numeric import RTOL, SOLVER_RTOL
 from ..errors import InputError
 from .highs import pulp_solver
 from .model import (
@@ -239,7 +240,7 @@ def _solve_scipy(lp: LinearProgram, objectives: list[Objective],
 BACKENDS = ("pulp", "scipy")
 # slack allowed on an earlier stage's optimum: none first, then a hair, then the
 # solvers' own feasibility tolerance (only if a stage is declared infeasible)
-_FIX_TOLS = (0.0, 1e-9, 1e-7)
+_FIX_TOLS = (0.0, RTOL, SOLVER_RTOL)
 
 
 def solve_lp(lp: LinearProgram, objectives: list[Objective], *, backend: str = "pulp",

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._numeric import SOLVER_RTOL
 from .._result import ResultMixin
 from ..lp import STATUS_OPTIMAL
 from .model import ReserveModel, build_model, solve_model
@@ -88,7 +89,7 @@ def diagnose(model: ReserveModel, backend: str = "pulp", late: int = 3) -> Reser
                                 "may be numerically extreme", pd.DataFrame(), math.nan,
                                 sol.status)
     u = sol.x[ela.cols["unmet"]] * ela.Q
-    tol = 1e-7 * ela.Q
+    tol = SOLVER_RTOL * ela.Q
     short = np.flatnonzero(u > tol)
     recs = []
     for r in short:

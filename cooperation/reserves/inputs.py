@@ -45,6 +45,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
+from .._numeric import PROB_TOL, RTOL
 from ..errors import InputError
 
 __all__ = ["ReserveData", "validate", "demand_from_scenario", "DEMAND_COLUMNS",
@@ -53,7 +54,6 @@ __all__ = ["ReserveData", "validate", "demand_from_scenario", "DEMAND_COLUMNS",
 DEMAND_COLUMNS = ("scenario", "jurisdiction", "item", "quantity", "probability")
 DEPOT_COLUMNS = ("depot", "jurisdiction", "item", "capacity", "holding_cost")
 LINK_COLUMNS = ("from", "to", "hours", "cost")
-PROB_TOL = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,7 +238,7 @@ def _travel(links: pd.DataFrame | None, node_names: list[str], directed: bool):
     a, b, h, c = a[keep], b[keep], h[keep], c[keep]
     # zero-hour links: csgraph drops explicit zeros, so shift every weight by a tiny
     # constant per edge that cannot change which route is fastest by more than it
-    eps = 1e-9 * max(1.0, float(h.max(initial=0.0)))
+    eps = RTOL * max(1.0, float(h.max(initial=0.0)))
     G = sp.csr_matrix((h + eps, (a, b)), shape=(V, V))
     dist, pred = dijkstra(G, directed=True, return_predecessors=True)
     Cmat = sp.csr_matrix((c, (a, b)), shape=(V, V)).toarray()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .._numeric import TINY
+
 __all__ = ["network", "reach", "cost_shares"]
 
 
@@ -53,7 +55,7 @@ def network(plan, links: pd.DataFrame, coords=None, *, ax=None, item=None):
                     color="0.4", ha="center", va="center")
     st = plan.stock if item is None else plan.stock[plan.stock["item"] == item]
     held = st.groupby("jurisdiction")["stock"].sum() if plan.success else pd.Series(dtype=float)
-    top = max(float(held.max()) if len(held) else 0.0, 1e-300)
+    top = max(float(held.max()) if len(held) else 0.0, TINY)
     demand = set(d.places)
     for n in names:
         if n not in pos:

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .._numeric import ACCEPT_RTOL, DUST, TINY
 from .._result import ResultMixin
 from ..coalitions import TUGame, nucleolus, shapley
 from ..errors import InputError, SolverError
@@ -172,7 +173,7 @@ def pooling_game(model, *, max_players: int = 16) -> TUGame:
                              "coalition has a finite stand-alone cost")
     values[0] = 0.0
     # LP round-off around zero (coalitions with nothing to stock), relative to the range
-    values[np.abs(values) <= 1e-12 * max(float(np.abs(values).max()), 1e-300)] = 0.0
+    values[np.abs(values) <= DUST * max(float(np.abs(values).max()), TINY)] = 0.0
     return TUGame(values, d.players, name="pooling cost game",
                   metadata={"kind": "cost", "lp_solves": h.solves,
                             "method": "one HiGHS model, coalitions in Gray-code order, "
@@ -383,7 +384,7 @@ def _milp_separation(plan, x: np.ndarray, time_limit):
         (None if res.fun is None else float(res.fun) * model.money), s
 
 
-def _dual_certificate(plan, rtol: float = 1e-6) -> tuple[bool, str]:
+def _dual_certificate(plan, rtol: float = ACCEPT_RTOL) -> tuple[bool, str]:
     """Owen's proof checked on the numbers: the grand LP's prices ``pi`` are feasible for
     the dual of every coalition's LP (the dual feasible set does not depend on ``S``), so
     ``x(S) = b(S) . pi <= c(S)`` for all ``S`` by weak duality.
@@ -464,7 +465,7 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
     if use == "dual":
         ok, detail = _dual_certificate(plan)
         gap = float(xa.sum() - plan.cost)
-        tol = CORE_RTOL * max(abs(plan.cost), float(np.abs(xa).max(initial=0.0)), 1e-300)
+        tol = CORE_RTOL * max(abs(plan.cost), float(np.abs(xa).max(initial=0.0)), TINY)
         inc = True if ok and abs(gap) <= tol else (False if abs(gap) > tol else None)
         mx, worst = math.nan, ()
         how = (f"dual certificate: the pool's prices are feasible in every coalition's "
@@ -481,7 +482,7 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
     if use == "enumeration":
         game = plan.pooling_game(max_players=max(16, n))
         vals = game.values
-        tol = CORE_RTOL * max(float(np.abs(vals).max()), abs(plan.cost), 1e-300)
+        tol = CORE_RTOL * max(float(np.abs(vals).max()), abs(plan.cost), TINY)
         from ..coalitions._bits import subset_sums
 
         xs = subset_sums(xa)
@@ -494,7 +495,7 @@ def core_check(plan, rule: str = "owen", *, method: str = "auto", max_enumerate:
         inc = bool(mx <= tol and abs(gap) <= tol)
         how = f"enumeration of all {2 ** n - 1} coalition LPs"
     else:
-        tol = CORE_RTOL * max(abs(plan.cost), float(np.abs(xa).max(initial=0.0)), 1e-300)
+        tol = CORE_RTOL * max(abs(plan.cost), float(np.abs(xa).max(initial=0.0)), TINY)
         # HiGHS stops a MIP at an absolute gap of 1e-6 objective units (scaled): a dual
         # bound within that of zero is all that an "optimal" MIP certifies
         tol = max(tol, MIP_ABS_GAP * plan._model.money)

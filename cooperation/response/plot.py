@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._numeric import RTOL
 from ..errors import InputError
 
 __all__ = ["gantt", "tornado"]
@@ -28,7 +29,7 @@ def gantt(result, ax=None, *, title: str | None = None):
     y = np.arange(len(sched))[::-1]
     for k, (_task, row) in enumerate(sched.iterrows()):
         c = float(row["criticality"])
-        width = max(float(row["mean_finish"] - row["mean_start"]), 1e-9)
+        width = max(float(row["mean_finish"] - row["mean_start"]), RTOL)   # a visible bar
         ax.barh(y[k], width, left=row["mean_start"], color=cmap(0.15 + 0.8 * c),
                 edgecolor="black" if c >= 0.5 else "grey", linewidth=1.2 if c >= 0.5 else 0.5)
         label = f"{row['owners']}" + (" (joint sign-off)" if row["join"] == "all" and

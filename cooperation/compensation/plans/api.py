@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ..._numeric import RTOL
 from ...errors import InputError
 from ..results.plan import HIGHER_LEVEL, PaymentPlan
 from .flow_lp import SolveSpec
@@ -27,7 +28,7 @@ def payment_plan(result_or_transfers, links=None, rule: str = "beneficiary",
                  max_per_link: float | None = None, *, scenario=None, subsidy: float | None = None,
                  higher_level: str = HIGHER_LEVEL, subsidy_cost: float = 1.0,
                  unit: str | None = None, unique="auto", seed=0, backend: str = "pulp",
-                 tol: float = 1e-9, time_limit: float | None = None) -> PaymentPlan:
+                 tol: float = RTOL, time_limit: float | None = None) -> PaymentPlan:
     """Turn net transfers into bilateral payments along allowed links (min-cost flow LP).
 
     Finds flows ``f_ij >= 0`` (payer ``i`` -> payee ``j``) with::

@@ -32,11 +32,11 @@ class SolveSpec:
     the relative tolerance ``tol`` on money (times the money scale), whether to
     test uniqueness (``unique``) and the ``seed`` of its random direction."""
 
-    backend: str = "pulp"
-    time_limit: float | None = None
-    tol: float = 1e-9
-    unique: bool = True
-    seed: object = 0
+    backend: str
+    time_limit: float | None
+    tol: float
+    unique: bool
+    seed: object
 
 
 def flow_lp(data: FlowData, cap=None, *, lower=0.0, elastic: np.ndarray | None = None,

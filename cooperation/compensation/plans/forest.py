@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._numeric import ACCEPT_RTOL, RTOL
 from ...lp import STATUS_OPTIMAL, Objective, solve_lp
 from .flow_lp import SolveSpec, flow_lp
 from .network import FlowData
@@ -25,9 +26,9 @@ from .network import FlowData
 __all__ = ["exact_flows", "on_optimal_face", "unique_verdict"]
 
 #: relative tolerance of reduced costs and of the kept optimum (the LP is scaled to order one)
-FACE_RTOL = 1e-9
+FACE_RTOL = RTOL
 #: relative width of the optimal face in the probe direction below which a plan is unique
-UNIQUE_RTOL = 1e-6
+UNIQUE_RTOL = ACCEPT_RTOL
 
 
 def on_optimal_face(data: FlowData, sol, f, tie: bool, w, spec: SolveSpec):

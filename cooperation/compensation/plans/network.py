@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..._numeric import DUST, RTOL
 from ...errors import InputError
 
 __all__ = ["FlowData", "Network", "build_network", "money_scale", "net_positions", "power_of_two",
@@ -155,9 +156,9 @@ def _as_numbers(ser: pd.Series) -> pd.Series:
 
 def subsidy_of(tv: np.ndarray, given: float | None, tol: float, scale: float) -> float:
     """``g = sum_i t_i``, checked against a stated subsidy and for sign, to
-    ``max(tol, 1e-9) * scale * n`` (money-scale relative); rounding dust is 0."""
+    ``max(tol, RTOL) * scale * n`` (money-scale relative); rounding dust is 0."""
     g = math.fsum(tv)
-    slack = max(tol, 1e-9) * scale * max(1, len(tv))
+    slack = max(tol, RTOL) * scale * max(1, len(tv))
     if given is not None and abs(g - given) > slack:
         raise InputError(f"the net transfers add up to {g:.10g}, not to the subsidy "
                          f"{given:.10g}; received minus paid must equal what the higher "
@@ -169,7 +170,7 @@ def subsidy_of(tv: np.ndarray, given: float | None, tol: float, scale: float) ->
                          field="transfers", value=f"sum {g:.10g}",
                          fix="balance the transfers (sum t_i = subsidy >= 0)")
     g = max(g, 0.0)
-    return 0.0 if g <= 1e-12 * scale else g
+    return 0.0 if g <= DUST * scale else g
 
 
 def build_network(t: pd.Series, g: float, table: pd.DataFrame, central: pd.DataFrame, *,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..._numeric import RTOL
 from ...lp import STATUS_INFEASIBLE, STATUS_OPTIMAL, STATUS_TEXT
 from ..results.plan import PaymentPlan, empty_groups
 from .diagnosis import cut_groups, infeasible_message, missed_of, partial_plan
@@ -127,7 +128,7 @@ def _assemble(net: Network, spec: SolveSpec, labels: Labels, flows, missed, stat
         diag = _diagnosis(net, flows, missed, spec.tol * net.scale)
         msg = infeasible_message(diag["deficit"], float(b[b > 0].sum()), unit,
                                  diag["cut_off"], diag["unpaid"], diag["groups"])
-    if max_imb > 1e-9 * net.scale:
+    if max_imb > RTOL * net.scale:
         msg += f"; WARNING: balances missed by up to {max_imb:.3g}"
     return PaymentPlan(
         success=status == STATUS_OPTIMAL, status=status, message=msg, edges=edges,

@@ -48,7 +48,7 @@ def diagnose(pb: Problem, backend: str, unit: str, money: float = 1.0) -> Diagno
         blocking.append(fam)
         slack_names = [nm for nm in b.lp.col_names]
         for j, nm in enumerate(slack_names):
-            if nm.startswith("slack[") and s.x[j] > 1e-9 * max(1.0, pb.scale):
+            if nm.startswith("slack[") and s.x[j] > RTOL * max(1.0, pb.scale):
                 inner = nm[len("slack["):-1]
                 member = inner[inner.index("[") + 1:-1] if "[" in inner else ""
                 rows.append({"family": fam, "constraint": inner, "member": member,

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..._numeric import ACCEPT_RTOL, LP_DUST
 from ..._random import generator
 from ...errors import SolverError
 from ...lp import STATUS_OPTIMAL, solve_lp
@@ -83,7 +84,7 @@ def solve(pb: Problem, backend: str, *, families=None, max_subsidy="same",
 
 def clean(x: np.ndarray, scale: float) -> np.ndarray:
     out = np.array(x, dtype=float)
-    out[np.abs(out) <= 1e-10 * scale] = 0.0
+    out[np.abs(out) <= LP_DUST * scale] = 0.0
     return out
 
 
@@ -161,7 +162,7 @@ def transfer_ranges(pb: Problem, built: Built, sol, ranges, w: np.ndarray) -> tu
         return None, None
     t_star = sol.x[built.p] - sol.x[built.q]
     scale = max(1.0, float(np.abs(t_star).max(initial=0.0)), pb.scale)
-    tol_u = 1e-6 * scale
+    tol_u = ACCEPT_RTOL * scale
     if _want_ranges(n, ranges):
         lo_t = np.minimum(vals[0::2], t_star)
         hi_t = np.maximum(-vals[1::2], t_star)
