@@ -21,7 +21,11 @@ import numpy as np
 
 from ..errors import GameError, ScenarioError
 
-__all__ = ["NormalFormGame"]
+__all__ = ["NormalFormGame", "GAME_MAX_PROFILES"]
+
+#: the largest payoff tensor built from a scenario (profiles = levels ** jurisdictions;
+#: 2**22 profiles of n players take 32 n MB)
+GAME_MAX_PROFILES = 2 ** 22
 
 
 def _labels(given: Sequence[str] | None, count: int, prefix: str, what: str) -> tuple[str, ...]:
@@ -114,7 +118,7 @@ class NormalFormGame:
         return cls(np.asarray(payoffs, dtype=float), players, actions, name=name, unit=unit)
 
     @classmethod
-    def from_scenario(cls, scenario, max_profiles: int = 2**22) -> NormalFormGame:
+    def from_scenario(cls, scenario, max_profiles: int = GAME_MAX_PROFILES) -> NormalFormGame:
         """The game of a scenario: payoff tensor ``U[i, a_1, ..., a_n]``.
 
         Built by evaluating ``scenario.payoffs`` on every profile at once (numpy,
