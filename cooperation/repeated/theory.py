@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .._checks import check_number
 from .._result import ResultMixin
 from ..errors import GameError, InputError
 from .mechanisms import Monitoring, as_noise
@@ -58,12 +59,7 @@ __all__ = ["grim_trigger_threshold", "deterrence_fine", "compliance_incentive", 
 
 
 def _num(x, name):
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
-        raise InputError("must be a number", field=name, value=x)
-    v = float(x)
-    if not math.isfinite(v):
-        raise InputError("must be finite", field=name, value=x)
-    return v
+    return check_number(x, name)
 
 
 def _pd_check(R, S, T, P):

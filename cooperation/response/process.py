@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from .._checks import check_number
 from ..errors import ScenarioError
 from ..errors import preview_names as _preview
 
@@ -71,24 +72,11 @@ TIE_RTOL = 1e-9       # times within 1e-9 x the run's completion time are tied
 
 
 def _num(value, field, source, *, lo=None, hi=None, positive=False, rule=None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ScenarioError("must be a number", field=field, value=value, source=source)
-    x = float(value)
-    if math.isnan(x):
-        raise ScenarioError("must be a number, not NaN", field=field, value=value, source=source)
-    if math.isinf(x):
-        raise ScenarioError("must be finite", field=field, value=value, source=source)
-    bad = (lo is not None and x < lo) or (hi is not None and x > hi) or (positive and x <= 0)
-    if bad:
-        if rule is None:
-            if positive:
-                rule = "must be > 0"
-            elif lo is not None and hi is not None:
-                rule = f"must lie in [{lo:g}, {hi:g}]"
-            else:
-                rule = f"must be >= {lo:g}"
-        raise ScenarioError(rule, field=field, value=value, source=source)
-    return x
+    """A finite number of a process file (``positive``: > 0), as a ScenarioError."""
+    if positive:
+        lo = 0.0 if lo is None else lo
+    return check_number(value, field, lo=lo, hi=hi, lo_open=positive, rule=rule,
+                        error=ScenarioError, source=source)
 
 
 # ---------------------------------------------------------------------- delays
