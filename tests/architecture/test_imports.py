@@ -28,7 +28,8 @@ LAYERS = [
     ["lp"],
     ["_result"],
     ["games"],
-    ["response.process"],      # the process data type a scenario's hazard may hold
+    # the process data type a scenario's hazard may hold, its delays and its files
+    ["response.delays", "response.files", "response.process"],
     ["scenario"],
     ["equilibria"],
     ["evolutionary"],
@@ -38,6 +39,7 @@ LAYERS = [
     ["reserves"],
     ["repeated"],
     ["sweeps"],
+    ["analysis"],              # analyses across the layers above (sensitivity)
     ["report"],
     ["__init__"],
     ["cli"],
