@@ -243,6 +243,8 @@ class Shock:
     length : int >= 1
         Number of rounds the shock lasts.
 
+    Notes
+    -----
     The time for cooperation (and the trust that carries it) to recover is
     measured per run as the number of rounds after the shock ends until the
     share of cooperating jurisdictions is back at least at its level in the
