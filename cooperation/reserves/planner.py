@@ -9,9 +9,10 @@ import time
 from ..errors import InputError
 from ..lp import STATUS_INFEASIBLE, Objective, solve_lp
 from .diagnosis import diagnose
-from .inputs import demand_from_scenario, validate
+from .inputs import demand_from_scenario
 from .model import RISKS, ReserveModel, build_model
 from .result import make_plan
+from .tables import validate
 
 __all__ = ["design_reserves"]
 
