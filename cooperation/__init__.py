@@ -5,6 +5,7 @@ repeated play -> report. See README.md and docs/.
 """
 
 from . import errors, repeated, report, sweeps
+from .analysis import sensitivity
 from .coalitions import (
     TUGame,
     WeightedVotingGame,
@@ -68,4 +69,5 @@ __all__ = [
     "ReservePlan", "design_reserves",
     "ResponseProcess", "ResponseResult", "simulate_response",
     "EvolutionaryGame", "evolutionary_stability",
+    "sensitivity",
 ]

@@ -15,9 +15,39 @@ from __future__ import annotations
 
 from ..compensation.results.plan import PaymentPlan
 from ..errors import InputError
+from .i18n import place, tr, unit_label
 from .style import PALETTE, style, subplots
 
-__all__ = ["plot_payment_plan", "plan_layout"]
+__all__ = ["plot_payment_plan", "plan_layout", "plan_title"]
+
+
+def _amount(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def plan_title(plan, lang: str = "en") -> str:
+    """The finding of a payment plan in one line: how many payments move how much, and
+    the largest (payer -> payee, amount, unit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import cooperation as co
+    >>> links = pd.DataFrame({"payer": ["Down"], "payee": ["Up"]})
+    >>> plan = co.payment_plan({"Up": 4.0, "Down": -4.0}, links=links, unit="CNY 100M")
+    >>> plan_title(plan)
+    'Who pays whom: 1 payment, 4 CNY 100M in all; largest Down → Up 4'
+    """
+    e = plan.edges.sort_values("amount", ascending=False, kind="stable")
+    u = unit_label(plan.unit or "", lang)
+    if not len(e):
+        return tr("t.plan_none", lang)
+    top = e.iloc[0]
+    head = tr("t.plan", lang, n=len(e), s="" if len(e) == 1 else "s",
+              total=f"{_amount(float(e['amount'].sum()))} {u}".strip(),
+              payer=place(top["payer"], lang), payee=place(top["payee"], lang),
+              amount=_amount(float(top["amount"])))
+    return head if plan.success else head + tr("t.plan_partial", lang)
 
 
 def plan_layout(plan, names=None) -> dict:
@@ -44,7 +74,7 @@ def plan_layout(plan, names=None) -> dict:
 
 
 def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = True,
-                      amounts: bool = True, title: str | None = None):
+                      amounts: bool = True, title: str | None = None, lang: str = "en"):
     """Flow diagram of a payment plan.
 
     Parameters
@@ -61,6 +91,8 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
     amounts : bool
         Write each payment's amount next to its arrow.
     title : str, optional
+        Default: the finding (:func:`plan_title`).
+    lang : {"en", "zh"}
 
     Returns
     -------
@@ -92,12 +124,11 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
         names = set(shown["payer"]) | set(shown["payee"]) | set(plan.cut_off.index)
     pos = plan_layout(plan, names)
     big = float(shown["amount"].max()) if len(shown) else 1.0
-    unit = plan.unit
-    with style():
+    with style(lang):
         if ax is None:
             fig, ax = subplots(figsize=(6.4, max(3.0, 0.32 * max(
                 (sum(1 for v in pos.values() if v[0] == x) for x in (0.0, 0.5, 1.0)),
-                default=1))))
+                default=1))), lang=lang)
         else:
             fig = ax.figure
         if show_links and len(plan.links) <= 100:
@@ -117,7 +148,7 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
             ax.add_patch(arrow)
             if amounts and len(shown) <= 30:
                 t = 0.35 + 0.3 * (k % 2)          # stagger labels of crossing arrows
-                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{row.amount:.3g}",
+                ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), _amount(row.amount),
                         fontsize=7, ha="center", va="center", zorder=4,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.8})
@@ -128,10 +159,11 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
             colour = PALETTE[1] if is_short else PALETTE[2] if name == plan.higher_level \
                 else "0.2"
             ax.plot([x], [y], "o", ms=6, color=colour, zorder=3)
-            label = f"{name}\n{t:+.3g}" if name != plan.higher_level else \
-                f"{name}\n(subsidy {plan.subsidy:.3g})"
+            shown_name = place(name, lang)
+            label = f"{shown_name}\n{t:+.3g}" if name != plan.higher_level else \
+                f"{shown_name}\n({tr('subsidy_short', lang)} {_amount(plan.subsidy)})"
             if is_short:
-                label += f", short {short[name]:.3g}"
+                label += f", {tr('short', lang)} {short[name]:.3g}"
             ha = "right" if x == 0.0 else "left" if x == 1.0 else "center"
             dx = -0.03 if x == 0.0 else 0.03 if x == 1.0 else 0.0
             dy = 0.0 if x != 0.5 else 0.04
@@ -141,12 +173,10 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
         ax.set_ylim(-0.05, 1.05)
         ax.axis("off")
         left_out = len(edges) - len(shown)
-        head = title if title is not None else (
-            ("Payment plan" if plan.success else "Payment plan (infeasible: partial)")
-            + (f" ({unit})" if unit else ""))
+        head = title if title is not None else plan_title(plan, lang)
         if left_out:
-            head += f"\n{len(shown)} largest of {len(edges)} payments shown"
-        ax.set_title(head)
+            head += "\n" + tr("t.plan_shown", lang, k=len(shown), n=len(edges))
+        ax.set_title(head, fontsize=9)
     return fig, ax
 
 

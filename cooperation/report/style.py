@@ -59,17 +59,23 @@ STYLE: dict[str, object] = {
 }
 
 
-def _rc() -> dict:
+def _rc(lang: str = "en") -> dict:
     from cycler import cycler
+
+    from .fonts import font_rc
 
     rc = dict(STYLE)
     rc["axes.prop_cycle"] = cycler(color=PALETTE)
+    rc.update(font_rc(lang))
     return rc
 
 
 @contextlib.contextmanager
-def style() -> Iterator[None]:
+def style(lang: str = "en") -> Iterator[None]:
     """Apply the shared figure style inside a ``with`` block.
+
+    The font is DejaVu Sans with a Chinese fallback (:mod:`cooperation.report.fonts`);
+    ``lang="zh"`` puts the Chinese font first.
 
     Examples
     --------
@@ -83,15 +89,15 @@ def style() -> Iterator[None]:
     """
     import matplotlib as mpl
 
-    with mpl.rc_context(_rc()):
+    with mpl.rc_context(_rc(lang)):
         yield
 
 
-def use_style() -> None:
+def use_style(lang: str = "en") -> None:
     """Apply the shared style for the rest of the session (notebooks, scripts)."""
     import matplotlib as mpl
 
-    mpl.rcParams.update(_rc())
+    mpl.rcParams.update(_rc(lang))
 
 
 def write_mplstyle(path: str | os.PathLike) -> Path:
@@ -108,7 +114,7 @@ def write_mplstyle(path: str | os.PathLike) -> Path:
     return atomic_write_text(path, "\n".join(lines) + "\n")
 
 
-def subplots(nrows: int = 1, ncols: int = 1, **kwargs):
+def subplots(nrows: int = 1, ncols: int = 1, *, lang: str = "en", **kwargs):
     """``plt.subplots`` in the shared style; returns ``(fig, ax)``.
 
     The style is applied while the figure is built, so ticks, fonts and sizes
@@ -116,6 +122,6 @@ def subplots(nrows: int = 1, ncols: int = 1, **kwargs):
     """
     import matplotlib.pyplot as plt
 
-    with style():
+    with style(lang):
         kwargs.setdefault("layout", "constrained")
         return plt.subplots(nrows, ncols, **kwargs)
