@@ -263,7 +263,51 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
     An, Bn = unit_interval(A0), unit_interval(B0)
     A, B = 1.0 + An, 1.0 + Bn
     notes: list[str] = []
+    verified, rejected, nash_failed = _verified_candidates(A, B, An, Bn, method, tol, notes)
+    degenerate: bool | None = None
+    complete, missed, subsets = False, 0, []
+    if certify:
+        verified, degenerate, complete, missed, subsets = _certify(
+            An, Bn, verified, method, tol, nash_failed, notes)
+    else:
+        notes.append("certificate skipped (certify=False): completeness, degeneracy and "
+                     "finiteness not established")
+        if method == "lemke_howson":
+            notes.append("Lemke-Howson finds some equilibria, not all")
+    if missed and not nash_failed:
+        notes.append(f"nashpy {method} missed {missed} extreme equilibria; added from the "
+                     "certificate")
+    if degenerate is None:
+        finite = None
+    elif subsets:
+        finite = all(len(xs) == 1 and len(ys) == 1 for xs, ys in subsets)
+    else:
+        finite = not degenerate
+    cross = "not run"
+    if certify and complete and not degenerate and min(m, n) > 1 and method != "lemke_howson":
+        cross, agrees = _lemke_howson_check(A, B, An, Bn, verified)
+        if not agrees:
+            complete = False
+            notes.append("Lemke-Howson returned an equilibrium not in the set: "
+                         "completeness withdrawn")
+    if degenerate is False and complete and len(verified) % 2 == 0:
+        notes.append("a non-degenerate game has an odd number of equilibria; found "
+                     f"{len(verified)}: completeness withdrawn")
+        complete = False
+    verified.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
+    max_regret = max((_regret_money(An, Bn, spans, x, y) for x, y in verified), default=0.0)
+    return MixedEquilibria(verified, degenerate, complete, finite, max_regret, subsets,
+                           method, missed, rejected, cross, g, notes)
 
+
+def _same(x, y, u, v, atol: float) -> bool:
+    return bool(np.allclose(x, u, atol=atol) and np.allclose(y, v, atol=atol))
+
+
+def _verified_candidates(A, B, An, Bn, method, tol, notes) -> tuple[list, int, bool]:
+    """Phase 1: nashpy's candidates on ``(A, B)``, kept when their regret on the
+    normalised game is at most ``tol``: ``(verified, rejected count, nashpy failed)``."""
+    m, n = An.shape
     candidates = []
     nash_failed = False
     if min(m, n) == 1:
@@ -289,95 +333,64 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
             verified.append((x, y))
         else:
             rejected += 1
-    verified = _dedupe(verified, DEDUPE_TOL)
+    return _dedupe(verified, DEDUPE_TOL), rejected, nash_failed
 
-    degenerate: bool | None = None
-    complete = False
+
+def _certify(An, Bn, verified, method, tol, nash_failed, notes):
+    """Phase 2, the polytope certificate: every extreme equilibrium by exhaustive
+    vertex enumeration; missed ones are added, non-extreme ones folded into the
+    maximal Nash subsets. ``(verified, degenerate, complete, missed, subsets)``."""
+    try:
+        extreme, degenerate = extreme_equilibria(An, Bn)
+    except OverflowError:
+        notes.append(f"game too large for the exhaustive certificate (> {MAX_BASES} "
+                     "bases): completeness, degeneracy and finiteness not established")
+        return verified, None, False, 0, []
+    extreme = _dedupe([(_clean(x), _clean(y)) for x, y in extreme], DEDUPE_TOL)
+    extreme = [(x, y) for x, y in extreme if _regret(An, Bn, x, y) <= tol]
     missed = 0
-    subsets: list = []
-    if certify:
-        try:
-            extreme, degenerate = extreme_equilibria(An, Bn)
-        except OverflowError:
-            extreme = None
-            notes.append(f"game too large for the exhaustive certificate (> {MAX_BASES} "
-                         "bases): completeness, degeneracy and finiteness not established")
-        if extreme is not None:
-            extreme = _dedupe([(_clean(x), _clean(y)) for x, y in extreme], DEDUPE_TOL)
-            extreme = [(x, y) for x, y in extreme if _regret(An, Bn, x, y) <= tol]
-            for x, y in extreme:
-                if not any(np.allclose(x, u, atol=DEDUPE_TOL) and np.allclose(y, v, atol=DEDUPE_TOL)
-                           for u, v in verified):
-                    verified.append((x, y))
-                    missed += 1
-            if nash_failed:
-                missed = 0
-            complete = True
-            if method != "vertex_enumeration" or degenerate:
-                # non-extreme candidates (support enumeration in a degenerate game)
-                # are kept only if they are extreme
-                ext_keys = extreme
-                kept = [(x, y) for x, y in verified
-                        if any(np.allclose(x, u, atol=DEDUPE_TOL)
-                               and np.allclose(y, v, atol=DEDUPE_TOL)
-                               for u, v in ext_keys)]
-                dropped = len(verified) - len(kept)
-                if dropped:
-                    notes.append(f"{dropped} non-extreme equilibria from {method} were folded "
-                                 "into the maximal Nash subsets")
-                verified = kept
-            subsets = maximal_nash_subsets(verified) if degenerate else \
-                [([x], [y]) for x, y in verified]
-    else:
-        notes.append("certificate skipped (certify=False): completeness, degeneracy and "
-                     "finiteness not established")
-        if method == "lemke_howson":
-            notes.append("Lemke-Howson finds some equilibria, not all")
+    for x, y in extreme:
+        if not any(_same(x, y, u, v, DEDUPE_TOL) for u, v in verified):
+            verified.append((x, y))
+            missed += 1
+    if nash_failed:
+        missed = 0
+    if method != "vertex_enumeration" or degenerate:
+        # non-extreme candidates (support enumeration in a degenerate game)
+        # are kept only if they are extreme
+        kept = [(x, y) for x, y in verified
+                if any(_same(x, y, u, v, DEDUPE_TOL) for u, v in extreme)]
+        dropped = len(verified) - len(kept)
+        if dropped:
+            notes.append(f"{dropped} non-extreme equilibria from {method} were folded "
+                         "into the maximal Nash subsets")
+        verified = kept
+    subsets = maximal_nash_subsets(verified) if degenerate else \
+        [([x], [y]) for x, y in verified]
+    return verified, degenerate, True, missed, subsets
 
-    if missed and not nash_failed:
-        notes.append(f"nashpy {method} missed {missed} extreme equilibria; added from the "
-                     "certificate")
-    if degenerate is None:
-        finite = None
-    elif subsets:
-        finite = all(len(xs) == 1 and len(ys) == 1 for xs, ys in subsets)
-    else:
-        finite = not degenerate
 
-    cross = "not run"
-    if certify and complete and not degenerate and min(m, n) > 1 and method != "lemke_howson":
-        try:
-            lh = [(_clean(np.asarray(x, float)), _clean(np.asarray(y, float)))
-                  for x, y in _run_nashpy(A, B, "lemke_howson")
-                  if np.all(np.isfinite(x)) and np.all(np.isfinite(y)) and np.sum(x) > 0
-                  and np.sum(y) > 0]
-            # nashpy 0.0.43's Lemke-Howson can return a pair that is no equilibrium
-            # (seen on non-square games: the column strategy shifted by one action);
-            # only a verified equilibrium outside the set counts against completeness
-            lh_ok = [(x, y) for x, y in lh if _regret(An, Bn, x, y) <= ACCEPT_RTOL]
-            bad = len(lh) - len(lh_ok)
-            outside = [(x, y) for x, y in lh_ok
-                       if not any(np.allclose(x, u, atol=ACCEPT_RTOL)
-                                  and np.allclose(y, v, atol=ACCEPT_RTOL)
-                                  for u, v in verified)]
-            cross = "lemke_howson agrees" if not outside else \
-                "lemke_howson found an equilibrium outside"
-            if bad:
-                cross += f" ({bad} of its {len(lh)} answers were not equilibria and were ignored)"
-            if outside:
-                complete = False
-                notes.append("Lemke-Howson returned an equilibrium not in the set: "
-                             "completeness withdrawn")
-        except _PivotLimit as exc:
-            cross = f"lemke_howson did not finish: {exc}"
-        except Exception as exc:
-            cross = f"lemke_howson failed ({type(exc).__name__})"
-    if degenerate is False and complete and len(verified) % 2 == 0:
-        notes.append("a non-degenerate game has an odd number of equilibria; found "
-                     f"{len(verified)}: completeness withdrawn")
-        complete = False
-
-    verified.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
-    max_regret = max((_regret_money(An, Bn, spans, x, y) for x, y in verified), default=0.0)
-    return MixedEquilibria(verified, degenerate, complete, finite, max_regret, subsets,
-                           method, missed, rejected, cross, g, notes)
+def _lemke_howson_check(A, B, An, Bn, verified) -> tuple[str, bool]:
+    """Phase 3, the independent cross-check: ``(text, agrees)``; Lemke-Howson from
+    every starting label must land on an equilibrium of the certified set."""
+    try:
+        lh = [(_clean(np.asarray(x, float)), _clean(np.asarray(y, float)))
+              for x, y in _run_nashpy(A, B, "lemke_howson")
+              if np.all(np.isfinite(x)) and np.all(np.isfinite(y)) and np.sum(x) > 0
+              and np.sum(y) > 0]
+    except _PivotLimit as exc:
+        return f"lemke_howson did not finish: {exc}", True
+    except Exception as exc:
+        return f"lemke_howson failed ({type(exc).__name__})", True
+    # nashpy 0.0.43's Lemke-Howson can return a pair that is no equilibrium
+    # (seen on non-square games: the column strategy shifted by one action);
+    # only a verified equilibrium outside the set counts against completeness
+    lh_ok = [(x, y) for x, y in lh if _regret(An, Bn, x, y) <= ACCEPT_RTOL]
+    bad = len(lh) - len(lh_ok)
+    outside = [(x, y) for x, y in lh_ok
+               if not any(_same(x, y, u, v, ACCEPT_RTOL) for u, v in verified)]
+    cross = "lemke_howson agrees" if not outside else \
+        "lemke_howson found an equilibrium outside"
+    if bad:
+        cross += f" ({bad} of its {len(lh)} answers were not equilibria and were ignored)"
+    return cross, not outside
