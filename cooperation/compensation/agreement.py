@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -153,107 +154,14 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
     o, onote = outside_option_of(model, outside_option)
     labels, svals = _stakes(stakes, scen)
 
-    # ---------------------------------------------------------------- the agreement game
-    U = G.payoffs
-    sign = np.array([1.0, -1.0]) if iu == 0 else np.array([-1.0, 1.0])
-    tr = 2.0 * pi - 1.0                          # expected transfer per unit stake
-    bonus = np.array([subsidy if i == iu else 0.0 for i in range(2)])
-
-    def payoffs_at(s: float):
-        return [U[i] + sign[i] * s * tr + bonus[i] for i in range(2)]
-
-    # money scale of the comparisons: the payoff range (free of the unit and of offsets)
-    scale = max(span(U[0]), span(U[1])) or max(float(np.abs(U).max()), TINY)
-
-    W = U[0] + U[1]
-    W0 = float(o.sum())
-
-    def classify(s: float):
-        A, B = payoffs_at(s)
-        eqs = _pure_ne(A, B, tol)
-        gains = [(A[e] - o[0], B[e] - o[1]) for e in eqs]
-        ok = [min(ga, gb) >= -tol * scale and W[e] > W0 + tol * scale
-              for (ga, gb), e in zip(gains, eqs, strict=True)]
-        return eqs, gains, ok
-
-    # crossings of every linear condition
-    k1, k2 = G.shape
-    cross = []
-    for a1 in range(k1):
-        for a2 in range(k2):
-            for i in range(2):
-                base = U[i][a1, a2] + bonus[i] - o[i]
-                slope = sign[i] * tr[a1, a2]
-                if slope != 0:
-                    cross.append(-base / slope)
-                alts = range(k1) if i == 0 else range(k2)
-                for b in alts:
-                    bb = (b, a2) if i == 0 else (a1, b)
-                    du = U[i][a1, a2] - U[i][bb]
-                    dslope = sign[i] * (tr[a1, a2] - tr[bb])
-                    if dslope != 0:
-                        cross.append(-du / dslope)
-    cross = np.unique(np.round([c for c in cross if c > 0 and np.isfinite(c)], 12))
-    pts = np.concatenate([[0.0], cross])
-    # elementary pieces: each point, and the open interval after it
-    pieces = []
-    for k, x in enumerate(pts):
-        pieces.append(("pt", x, x))
-        nxt = pts[k + 1] if k + 1 < len(pts) else math.inf
-        mid = (x + nxt) / 2 if np.isfinite(nxt) else (x + 1.0) * 2.0
-        pieces.append(("open", x, nxt, mid))
-
-    def evaluate(piece):
-        s = piece[1] if piece[0] == "pt" else piece[3]
-        eqs, _, ok = classify(s)
-        return (bool(eqs) and all(ok)), any(ok)
-
-    flags = [evaluate(pc) for pc in pieces]
-
-    def merge(which: int) -> pd.DataFrame:
-        out = []
-        cur = None
-        for pc, fl in zip(pieces, flags, strict=True):
-            good = fl[which]
-            if pc[0] == "pt":
-                lo = hi = pc[1]
-                lc = hc = True
-            else:
-                lo, hi, lc, hc = pc[1], pc[2], False, False
-            if good:
-                if cur is None:
-                    cur = [lo, hi, lc, hc]
-                else:
-                    cur[1], cur[3] = hi, hc
-            elif cur is not None:
-                out.append(cur)
-                cur = None
-        if cur is not None:
-            out.append(cur)
-        return pd.DataFrame(out, columns=["lo", "hi", "lo_closed", "hi_closed"])
-
-    iv = merge(0)
-    iv_some = merge(1)
-
-    # ---------------------------------------------------------------- the stakes table
-    rows = []
-    res_tmp = TwoWayAgreement(upstream, downstream, iv, iv_some,
-                              math.nan, math.nan, pd.DataFrame(), pd.Series(dtype=float),
-                              pi, float(subsidy), "")
-    for s in svals:
-        eqs, gains, ok = classify(float(s))
-        A, B = payoffs_at(float(s))
-        rows.append({
-            "stake": float(s), "in_range": res_tmp.contains(float(s)),
-            "equilibria": "; ".join("(" + ", ".join(model.label(e)) + ")" for e in eqs) or "none",
-            "p_standard_met": ", ".join(f"{pi[e]:.4g}" for e in eqs),
-            "expected_transfer": ", ".join(f"{s * tr[e]:.6g}" for e in eqs),
-            f"payoff[{P[0]}]": ", ".join(f"{A[e]:.6g}" for e in eqs),
-            f"payoff[{P[1]}]": ", ".join(f"{B[e]:.6g}" for e in eqs),
-            f"gain[{P[0]}]": min((g[0] for g in gains), default=math.nan),
-            f"gain[{P[1]}]": min((g[1] for g in gains), default=math.nan),
-        })
-    table = pd.DataFrame(rows, index=pd.Index(labels, name="stake_label"))
+    sg = _StakeGame.of(G.payoffs, iu, pi, float(subsidy), o, tol)
+    pieces = _pieces(sg.crossings())
+    flags = [sg.evaluate(pc) for pc in pieces]
+    iv, iv_some = _merge(pieces, flags, 0), _merge(pieces, flags, 1)
+    probe = TwoWayAgreement(upstream, downstream, iv, iv_some,
+                            math.nan, math.nan, pd.DataFrame(), pd.Series(dtype=float),
+                            pi, float(subsidy), "")
+    table = _stakes_table(sg, model, P, labels, svals, probe)
     lower = float(iv["lo"].min()) if len(iv) else math.nan
     upper = float(iv["hi"].max()) if len(iv) else math.nan
     note = (f"{how}; expected transfer downstream -> upstream = s (2 pi(a) - 1); no agreement: "
@@ -263,6 +171,124 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
                            pd.Series(o, index=pd.Index(P, name="jurisdiction"),
                                      name="outside_option"), pi, float(subsidy), note,
                            model.unit)
+
+
+@dataclass(frozen=True)
+class _StakeGame:
+    """The game with the agreement at stake ``s``: ``U_i + sign_i s (2 pi - 1) + bonus_i``.
+
+    ``o`` is the no-agreement point, ``scale`` the money scale of every
+    comparison (the payoff range: free of the unit and of offsets), ``tol``
+    relative to it.
+    """
+
+    U: np.ndarray
+    sign: np.ndarray
+    pi: np.ndarray        # probability that the standard is met at each profile
+    tr: np.ndarray        # expected transfer per unit stake, 2 pi(a) - 1
+    bonus: np.ndarray
+    o: np.ndarray
+    scale: float
+    tol: float
+
+    @classmethod
+    def of(cls, U, iu, pi, subsidy, o, tol) -> _StakeGame:
+        sign = np.array([1.0, -1.0]) if iu == 0 else np.array([-1.0, 1.0])
+        bonus = np.array([subsidy if i == iu else 0.0 for i in range(2)])
+        scale = max(span(U[0]), span(U[1])) or max(float(np.abs(U).max()), TINY)
+        return cls(U, sign, pi, 2.0 * pi - 1.0, bonus, o, scale, tol)
+
+    def payoffs_at(self, s: float):
+        return [self.U[i] + self.sign[i] * s * self.tr + self.bonus[i] for i in range(2)]
+
+    def classify(self, s: float):
+        """``(pure equilibria, their gains over o, whether each is acceptable)`` at ``s``."""
+        A, B = self.payoffs_at(s)
+        W, W0, eps = self.U[0] + self.U[1], float(self.o.sum()), self.tol * self.scale
+        eqs = _pure_ne(A, B, self.tol)
+        gains = [(A[e] - self.o[0], B[e] - self.o[1]) for e in eqs]
+        ok = [min(ga, gb) >= -eps and W[e] > W0 + eps
+              for (ga, gb), e in zip(gains, eqs, strict=True)]
+        return eqs, gains, ok
+
+    def evaluate(self, piece) -> tuple[bool, bool]:
+        """``(every equilibrium acceptable, some equilibrium acceptable)`` on a piece."""
+        s = piece[1] if piece[0] == "pt" else piece[3]
+        eqs, _, ok = self.classify(s)
+        return (bool(eqs) and all(ok)), any(ok)
+
+    def crossings(self) -> np.ndarray:
+        """The positive stakes where a participation or best-response condition changes."""
+        U, sign, tr, bonus, o = self.U, self.sign, self.tr, self.bonus, self.o
+        k1, k2 = U[0].shape
+        cross = []
+        for a1 in range(k1):
+            for a2 in range(k2):
+                for i in range(2):
+                    slope = sign[i] * tr[a1, a2]
+                    if slope != 0:
+                        cross.append(-(U[i][a1, a2] + bonus[i] - o[i]) / slope)
+                    for b in (range(k1) if i == 0 else range(k2)):
+                        bb = (b, a2) if i == 0 else (a1, b)
+                        dslope = sign[i] * (tr[a1, a2] - tr[bb])
+                        if dslope != 0:
+                            cross.append(-(U[i][a1, a2] - U[i][bb]) / dslope)
+        return np.unique(np.round([c for c in cross if c > 0 and np.isfinite(c)], 12))
+
+
+def _pieces(cross: np.ndarray) -> list[tuple]:
+    """Elementary pieces of [0, inf): each crossing point, and the open interval after it."""
+    pts = np.concatenate([[0.0], cross])
+    pieces = []
+    for k, x in enumerate(pts):
+        pieces.append(("pt", x, x))
+        nxt = pts[k + 1] if k + 1 < len(pts) else math.inf
+        mid = (x + nxt) / 2 if np.isfinite(nxt) else (x + 1.0) * 2.0
+        pieces.append(("open", x, nxt, mid))
+    return pieces
+
+
+def _merge(pieces, flags, which: int) -> pd.DataFrame:
+    """Adjacent good pieces merged into intervals ``lo, hi, lo_closed, hi_closed``."""
+    out = []
+    cur = None
+    for pc, fl in zip(pieces, flags, strict=True):
+        if pc[0] == "pt":
+            lo = hi = pc[1]
+            lc = hc = True
+        else:
+            lo, hi, lc, hc = pc[1], pc[2], False, False
+        if fl[which]:
+            if cur is None:
+                cur = [lo, hi, lc, hc]
+            else:
+                cur[1], cur[3] = hi, hc
+        elif cur is not None:
+            out.append(cur)
+            cur = None
+    if cur is not None:
+        out.append(cur)
+    return pd.DataFrame(out, columns=["lo", "hi", "lo_closed", "hi_closed"])
+
+
+def _stakes_table(sg: _StakeGame, model, P, labels, svals, probe) -> pd.DataFrame:
+    """One row per stake asked about: where it falls, the equilibria, payoffs and gains."""
+    rows = []
+    for s in svals:
+        s = float(s)
+        eqs, gains, _ = sg.classify(s)
+        A, B = sg.payoffs_at(s)
+        rows.append({
+            "stake": s, "in_range": probe.contains(s),
+            "equilibria": "; ".join("(" + ", ".join(model.label(e)) + ")" for e in eqs) or "none",
+            "p_standard_met": ", ".join(f"{sg.pi[e]:.4g}" for e in eqs),
+            "expected_transfer": ", ".join(f"{s * sg.tr[e]:.6g}" for e in eqs),
+            f"payoff[{P[0]}]": ", ".join(f"{A[e]:.6g}" for e in eqs),
+            f"payoff[{P[1]}]": ", ".join(f"{B[e]:.6g}" for e in eqs),
+            f"gain[{P[0]}]": min((g[0] for g in gains), default=math.nan),
+            f"gain[{P[1]}]": min((g[1] for g in gains), default=math.nan),
+        })
+    return pd.DataFrame(rows, index=pd.Index(labels, name="stake_label"))
 
 
 def _sides(scen, P, hazard, upstream, downstream, compliance):
