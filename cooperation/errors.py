@@ -20,6 +20,7 @@ __all__ = [
     "ScenarioError",
     "GameError",
     "SolverError",
+    "ScenarioWarning",
     "format_problem",
     "preview_names",
 ]
@@ -106,3 +107,9 @@ class GameError(InputError):
 
 class SolverError(CooperationError, RuntimeError):
     """A numerical solver failed in a way the caller must know about."""
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario is valid but a value in it is ignored, or it is unlikely to mean what it
+    says (one jurisdiction, an action ladder that changes nothing); the message names the
+    field and the fix, like an error's."""

@@ -4,21 +4,39 @@ channel), each bad value reported in one line with its field and the rule."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, ScenarioWarning
 from ..errors import preview_names as _preview
-from .types import AGGREGATIONS, SHARE_TOL, ActionLevel, Hazard, Jurisdiction, _name, _num
+from .schema import (
+    ACTION,
+    AGGREGATIONS,
+    DEFAULT_LEVELS,
+    HAZARD,
+    JURISDICTION,
+    did_you_mean,
+    read_table,
+)
+from .types import SHARE_TOL, ActionLevel, Hazard, Jurisdiction, _name, _num, label
 
-__all__ = ["check_actions", "check_jurisdictions", "check_hazards"]
+__all__ = ["check_actions", "check_jurisdictions", "check_hazards", "check_unused",
+           "did_you_mean"]
+
+#: the defaults of a hazard's fixed response-process sample (Hazard's own defaults)
+_RUNS_DEFAULT, _SEED_DEFAULT = Hazard.process_runs, Hazard.process_seed
+
+
+def _warn(message: str, src: str | None) -> None:
+    warnings.warn(f"{src}: {message}" if src else message, ScenarioWarning, stacklevel=4)
 
 
 def check_actions(actions, src: str | None) -> tuple[ActionLevel, ...]:
     """The ordered action ladder (default: self and cooperate), each level validated."""
     if actions is None:
-        actions = [ActionLevel("self", 0.0, 0.0), ActionLevel("cooperate", 1.0, 1.0)]
+        actions = [ActionLevel(**lv) for lv in DEFAULT_LEVELS]
     if isinstance(actions, (str, bytes)) or not isinstance(actions, Sequence):
         raise ScenarioError("must be a list of action levels", field="actions",
                             value=actions, source=src)
@@ -27,14 +45,8 @@ def check_actions(actions, src: str | None) -> tuple[ActionLevel, ...]:
         if isinstance(a, str):
             a = ActionLevel(a, float(k > 0), float(k > 0))
         elif isinstance(a, Mapping):
-            unknown = set(a) - {"name", "effort", "coordination"}
-            if unknown:
-                raise ScenarioError("unknown keys; allowed: name, effort, coordination",
-                                    field=f"actions[{k}]", value=sorted(unknown), source=src)
-            if "name" not in a:
-                raise ScenarioError("is missing", field=f"actions[{k}].name", source=src,
-                                    show_value=False)
-            a = ActionLevel(a["name"], a.get("effort", 0.0), a.get("coordination", 0.0))
+            read_table(ACTION, a, f"actions[{k}]", src)
+            a = ActionLevel(**a)
         elif not isinstance(a, ActionLevel):
             raise ScenarioError("must be an ActionLevel, a name or a table",
                                 field=f"actions[{k}]", value=a, source=src)
@@ -46,13 +58,19 @@ def check_actions(actions, src: str | None) -> tuple[ActionLevel, ...]:
     if len(set(names)) != len(names):
         raise ScenarioError("level names must be unique", field="actions", value=names,
                             source=src)
+    first = (levels[0].effort, levels[0].coordination)
+    if all((a.effort, a.coordination) == first for a in levels):
+        _warn(f"actions: every level has effort {first[0]:g} and coordination {first[1]:g}, "
+              "so no choice changes any hazard (only costs differ); give the cooperative "
+              "level effort and/or coordination", src)
     return tuple(levels)
 
 
 def check_jurisdictions(jurisdictions, names: Sequence[str], src: str | None):
     """``(jurisdictions, costs (n, K), capacity, population)``, validated; names unique."""
     K = len(names)
-    if not isinstance(jurisdictions, Sequence) or len(jurisdictions) == 0:
+    if isinstance(jurisdictions, (str, bytes)) or not isinstance(jurisdictions, Sequence) \
+            or len(jurisdictions) == 0:
         raise ScenarioError("needs at least one jurisdiction", field="jurisdictions",
                             value=jurisdictions, source=src)
     juris = []
@@ -65,23 +83,14 @@ def check_jurisdictions(jurisdictions, names: Sequence[str], src: str | None):
             raise ScenarioError("must be a Jurisdiction", field=where, value=j, source=src)
         jn = _name(j.name, f"{where}.name", src)
         where = f"jurisdictions[{jn}]"
-        c = j.costs
-        if isinstance(c, Mapping):
-            unknown = set(c) - set(names)
-            if unknown:
-                raise ScenarioError(f"unknown action level; levels are {names}",
-                                    field=f"{where}.costs", value=sorted(unknown), source=src)
-            row = [c.get(a, 0.0) for a in names]
-        else:
-            row = list(c)
-            if len(row) != K:
-                raise ScenarioError(f"needs one cost per action level ({K}: {names})",
-                                    field=f"{where}.costs", value=row, source=src)
+        row = _cost_row(j.costs, names, f"{where}.costs", src)
         for k, v in enumerate(row):
-            cost[i, k] = _num(v, f"{where}.costs.{names[k]}", src, lo=0.0,
-                              rule="costs must be >= 0")
-        cap[i] = _num(j.capacity, f"{where}.capacity", src, lo=0.0, allow_nan=True)
-        pop[i] = _num(j.population, f"{where}.population", src, lo=0.0, allow_nan=True)
+            cost[i, k] = _num(v, f"{where}.costs.{names[k]}", src,
+                              **JURISDICTION["costs"].bounds())
+        cap[i] = _num(j.capacity, f"{where}.capacity", src, allow_nan=True,
+                      **JURISDICTION["capacity"].bounds())
+        pop[i] = _num(j.population, f"{where}.population", src, allow_nan=True,
+                      **JURISDICTION["population"].bounds())
         juris.append(Jurisdiction(jn, dict(zip(names, cost[i].tolist(), strict=True)),
                                   cap[i], pop[i]))
     jnames = [j.name for j in juris]
@@ -89,13 +98,46 @@ def check_jurisdictions(jurisdictions, names: Sequence[str], src: str | None):
         dup = sorted({x for x in jnames if jnames.count(x) > 1})
         raise ScenarioError(f"jurisdiction names must be unique; repeated: {dup}",
                             field="jurisdictions", value=dup, source=src)
+    if len(juris) == 1:
+        _warn(f"jurisdictions: only one ({jnames[0]!r}): there is nobody to cooperate with, so "
+              "equilibria, coalition values and transfers are trivial; add the neighbours "
+              "who share its hazards", src)
     return tuple(juris), cost, cap, pop
+
+
+def _cost_row(c, names: Sequence[str], field: str, src: str | None) -> list:
+    """One cost per level: a mapping naming every level, or a sequence in level order.
+    ``{}`` (costs omitted in Python) is every level at 0."""
+    K = len(names)
+    if isinstance(c, Mapping):
+        for lv in c:
+            if lv not in names:
+                raise ScenarioError(f"unknown action level; levels are {names}"
+                                    f"{did_you_mean(lv, names)}", field=field,
+                                    value=sorted(map(str, set(c) - set(names))), source=src)
+        if not c:
+            return [0.0] * K
+        missing = [a for a in names if a not in c]
+        if missing:
+            raise ScenarioError(f"no cost for level(s) {missing}; every level needs one (0 if "
+                                "it costs nothing): a level left out is not free", field=field,
+                                value=dict(c), source=src)
+        return [c[a] for a in names]
+    if isinstance(c, (str, bytes)) or not isinstance(c, (Sequence, np.ndarray)):
+        raise ScenarioError(f"must be a table level -> cost (levels {names}) or a list of "
+                            f"{K} costs in level order", field=field, value=c, source=src)
+    row = list(c)
+    if len(row) != K:
+        raise ScenarioError(f"needs one cost per action level ({K}: {names})",
+                            field=field, value=row, source=src)
+    return row
 
 
 def check_hazards(hazards, index: Mapping[str, int], jnames: Sequence[str],
                   src: str | None) -> dict:
     """Every hazard validated, and the triplets of the scenario's sparse matrices."""
-    if not isinstance(hazards, Sequence) or len(hazards) == 0:
+    if isinstance(hazards, (str, bytes)) or not isinstance(hazards, Sequence) \
+            or len(hazards) == 0:
         raise ScenarioError("needs at least one hazard", field="hazards", value=hazards,
                             source=src)
     hz = []
@@ -112,19 +154,24 @@ def check_hazards(hazards, index: Mapping[str, int], jnames: Sequence[str],
             raise ScenarioError("must be a Hazard", field=where, value=hzd, source=src)
         hn = _name(hzd.name, f"{where}.name", src)
         where = f"hazards[{hn}]"
-        prob[h] = _num(hzd.probability, f"{where}.probability", src, lo=0.0, hi=1.0,
-                       rule="a probability must lie in [0, 1]")
-        dmg[h] = _num(hzd.damage, f"{where}.damage", src, lo=0.0,
-                      rule="damage must be >= 0")
-        resp[h] = _num(hzd.response, f"{where}.response", src, lo=0.0, hi=1.0,
-                       rule="the response reduction d_h is a share in [0, 1]")
+        prob[h] = _num(hzd.probability, f"{where}.probability", src,
+                       **HAZARD["probability"].bounds())
+        dmg[h] = _num(hzd.damage, f"{where}.damage", src, **HAZARD["damage"].bounds())
+        resp[h] = _num(hzd.response, f"{where}.response", src, **HAZARD["response"].bounds())
         origins = hzd.origins
         if isinstance(origins, str):
             origins = [origins]
+        if not isinstance(origins, (Sequence, np.ndarray)):
+            raise ScenarioError("must be a list of jurisdiction names", field=f"{where}.origins",
+                                value=origins, source=src)
         origins = list(origins)
         for o in origins:
+            if not isinstance(o, str):
+                raise ScenarioError("must be a list of jurisdiction names (strings)",
+                                    field=f"{where}.origins", value=o, source=src)
             if o not in index:
-                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
+                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}"
+                                    f"{did_you_mean(o, jnames)}",
                                     field=f"{where}.origins", value=o, source=src)
         if len(set(origins)) != len(origins):
             raise ScenarioError("origins must not repeat", field=f"{where}.origins",
@@ -136,12 +183,17 @@ def check_hazards(hazards, index: Mapping[str, int], jnames: Sequence[str],
                     raise ScenarioError(f"prevention is given per origin; {o!r} is not an "
                                         f"origin of this hazard (origins: {origins})",
                                         field=f"{where}.prevention", value=o, source=src)
-            rvals = {o: _num(prev.get(o, 0.0), f"{where}.prevention.{o}", src, lo=0.0,
-                             hi=1.0, rule="a risk reduction must lie in [0, 1]")
-                     for o in origins}
+            rvals = {o: _num(prev.get(o, 0.0), f"{where}.prevention.{o}", src,
+                             **HAZARD["prevention"].bounds()) for o in origins}
+            left = [o for o in origins if o not in prev]
+            if left:
+                _warn(f"{where}.prevention names no value for origin(s) {left}: 0 is used (their "
+                      "effort does not cut this hazard); write 0 to say so", src)
         else:
-            r = _num(prev, f"{where}.prevention", src, lo=0.0, hi=1.0,
-                     rule="a risk reduction must lie in [0, 1]")
+            r = _num(prev, f"{where}.prevention", src, **HAZARD["prevention"].bounds())
+            if not origins and r > 0:
+                _warn(f"{where}.prevention = {r:g} is ignored: the hazard has no origins, whose "
+                      "effort it would scale; name the origins or drop prevention", src)
             rvals = {o: r for o in origins}
         if not isinstance(hzd.spillover, Mapping) or len(hzd.spillover) == 0:
             raise ScenarioError("needs shares for at least one jurisdiction",
@@ -149,10 +201,11 @@ def check_hazards(hazards, index: Mapping[str, int], jnames: Sequence[str],
         shares = {}
         for jn_, v in hzd.spillover.items():
             if jn_ not in index:
-                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
+                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}"
+                                    f"{did_you_mean(jn_, jnames)}",
                                     field=f"{where}.spillover", value=jn_, source=src)
-            shares[jn_] = _num(v, f"{where}.spillover.{jn_}", src, lo=0.0,
-                               rule="shares must be >= 0")
+            shares[jn_] = _num(v, f"{where}.spillover.{jn_}", src,
+                               **HAZARD["spillover"].bounds())
         total = sum(shares.values())
         if abs(total - 1.0) > SHARE_TOL:
             raise ScenarioError(f"shares must sum to 1 (they sum to {total:.6g})",
@@ -220,10 +273,10 @@ def _response_channel(hzd: Hazard, where: str, resp: float, shares: Mapping[str,
         wts = {}
         for jn_, w in hzd.weights.items():
             if jn_ not in index:
-                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}",
+                raise ScenarioError(f"unknown jurisdiction; known: {_preview(jnames)}"
+                                    f"{did_you_mean(jn_, jnames)}",
                                     field=f"{where}.weights", value=jn_, source=src)
-            wts[jn_] = _num(w, f"{where}.weights.{jn_}", src, lo=0.0,
-                            rule="weights must be >= 0")
+            wts[jn_] = _num(w, f"{where}.weights.{jn_}", src, **HAZARD["weights"].bounds())
     elif agg == "weighted":
         wts = {j: v for j, v in shares.items() if v > 0}
     if wts is not None:
@@ -256,10 +309,31 @@ def _response_channel(hzd: Hazard, where: str, resp: float, shares: Mapping[str,
             raise ScenarioError("needs a damage curve (shares of the hazard's damage against "
                                 "completion hours)", field=f"{where}.damage_curve", source=src,
                                 show_value=False)
-        for key, val, lo in (("process_runs", runs, 1), ("process_seed", seed, 0)):
+        for key, val in (("process_runs", runs), ("process_seed", seed)):
+            lo, hi = HAZARD[key].lo, HAZARD[key].hi
             if isinstance(val, bool) or not isinstance(val, (int, np.integer)) or val < lo:
                 raise ScenarioError(f"must be an integer >= {lo}", field=f"{where}.{key}",
                                     value=val, source=src)
+            if hi is not None and val > hi:
+                raise ScenarioError(f"must be an integer <= {hi:_} (memory grows with the runs)",
+                                    field=f"{where}.{key}", value=val, source=src)
         runs, seed = int(runs), int(seed)
         extra |= {index[u] for u in proc.units}
+    elif (runs, seed) != (_RUNS_DEFAULT, _SEED_DEFAULT):
+        _warn(f"{where}: process_runs/process_seed are ignored: the hazard has no response "
+              "process", src)
     return agg, wts, proc, runs, seed, extra
+
+
+def check_unused(actions: Sequence[ActionLevel], hazards: Sequence[Hazard],
+                 src: str | None) -> None:
+    """Warn about hazard values no action level can bring into play: prevention when no
+    level has effort, a response coefficient when no level coordinates."""
+    effort = any(a.effort > 0 for a in actions)
+    coord = any(a.coordination > 0 for a in actions)
+    for hz in hazards:
+        where = f"hazards[{label(hz.name)}]"
+        if not effort and any(v > 0 for v in dict(hz.prevention).values()):
+            _warn(f"{where}.prevention is ignored: no action level has effort > 0", src)
+        if not coord and hz.response > 0:
+            _warn(f"{where}.response is ignored: no action level has coordination > 0", src)

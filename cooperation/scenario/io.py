@@ -1,84 +1,77 @@
 """Reading scenario files: TOML for the structure, CSV for long tables.
 
-File format (every money figure in ``unit``)::
+The format is declared once, in :mod:`cooperation.scenario.schema`, and
+described in ``docs/reference/scenario-format.md`` (generated from it). This
+module checks a file against those declarations (unknown keys with the closest
+allowed one suggested, required keys, value types), fills the declared defaults
+and records which ones it filled (``cooperation validate`` lists them), reads
+the tables the file names through :mod:`cooperation.scenario.files` (inside the
+scenario's folder unless ``allow_outside=True``; regular files under the size
+limit), and builds the :class:`~cooperation.scenario.model.Scenario`, whose own
+checks (shares, names, ranges) then run.
 
-    name = "Xin'an River"
-    unit = "CNY 100M"                     # required
-    description = "..."
-
-    [[actions]]                           # ordered; default: self, cooperate
-    name = "self"
-    effort = 0.0                          # prevention effort e(k) in [0, 1]
-    coordination = 0.0                    # response coordination g(k) in [0, 1]
-
-    [[jurisdictions]]                     # or: jurisdictions = "jurisdictions.csv"
-    name = "Anhui"
-    capacity = 45045.0                    # optional: fiscal capacity
-    population = 6127.0                   # optional
-    costs = { self = 0.0, cooperate = 1.0 }
-
-    [[hazards]]                           # or: hazards = "hazards.csv"
-    name = "pollution"
-    probability = 0.3                     # p_h in [0, 1]
-    damage = 10.0                         # D_h >= 0
-    origins = ["Anhui"]                   # P(h)
-    prevention = 0.8                      # r[h, i]: a number or { Anhui = 0.8 }
-    response = 0.2                        # d_h in [0, 1]
-    spillover = { Anhui = 0.2, Zhejiang = 0.8 }   # s[h, i], summing to 1
-    aggregation = "mean"                  # or weakest_link, best_shot, weighted
-    weights = { Anhui = 1, Zhejiang = 2 } # weighted only; default: the shares
-    # or the response channel from a process (instead of response):
-    process = "process.csv"               # task table (or a TOML file, or [[hazards.process]])
-    damage_curve = { hours = [0, 72], share = [0.5, 1.0] }  # f_h: share of damage vs hours
-    process_runs = 10000                  # fixed runs for E[f_h(T(a))] (default 10000)
-    process_seed = 0
-
-    spillover = "spillover.csv"           # optional: long table (hazard, jurisdiction, share)
-
-    [sources]                             # free-form provenance notes
-    probability = "illustrative"
-
-CSV tables (UTF-8, header row):
-
-* jurisdictions: ``name`` and optional ``capacity``, ``population``, and one
-  ``cost_<level>`` column per action level;
-* hazards: ``name, probability, damage, origins, prevention, response`` with
-  origins separated by ``;``;
-* spillover: ``hazard, jurisdiction, share`` (one row per nonzero share).
-
-Paths inside the file are relative to the file's folder.
+Every failure is a one-line :class:`~cooperation.errors.ScenarioError` naming
+the file, the field, the value and the rule.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ScenarioError
+from .checks import check_actions
+from .files import _shown, read_csv, read_text, resolve_reference, scenario_file
 from .model import Hazard, Jurisdiction, Scenario
+from .schema import (
+    ACTION,
+    HAZARD,
+    JURISDICTION,
+    MAX_DEPTH,
+    MAX_MAGNITUDE,
+    TASK,
+    TOP,
+    Table,
+    check_keys,
+    check_values,
+    read_table,
+)
+from .types import _TOO_LARGE, label
 
-__all__ = ["load_scenario"]
+__all__ = ["load_scenario", "scenario_from_dict", "read_scenario", "LoadNotes"]
 
-TOP_KEYS = {"name", "unit", "description", "actions", "jurisdictions", "hazards", "spillover",
-            "sources"}
-JUR_KEYS = {"name", "capacity", "population", "costs"}
-HAZ_KEYS = {"name", "probability", "damage", "origins", "prevention", "response", "spillover",
-            "aggregation", "weights", "process", "damage_curve", "process_runs",
-            "process_seed"}
+@dataclass
+class LoadNotes:
+    """What loading a file did besides building the scenario: the files it read, and the
+    defaults it filled in as ``(table, where, key)``: ``table`` is the schema table
+    (:data:`~cooperation.scenario.schema.TOP`, ``ACTION``, ...), ``where`` the field
+    (``hazards[flood]``) and ``key`` the absent key."""
+
+    files: list[str] = field(default_factory=list)
+    defaults: list[tuple[Table, str, str]] = field(default_factory=list)
+
+    def filled(self, table: Table, where: str, keys) -> None:
+        self.defaults += [(table, where, k) for k in keys]
 
 
-def load_scenario(path: str | os.PathLike) -> Scenario:
-    """Load and validate a scenario from a TOML file (which may point to CSV tables).
+def load_scenario(path: str | os.PathLike, *, allow_outside: bool = False) -> Scenario:
+    """Load and validate a scenario from a TOML file (which may name CSV tables).
+
+    The format: ``docs/reference/scenario-format.md``.
 
     Parameters
     ----------
     path : str or Path
-        The ``.toml`` file.
+        The ``.toml`` file, or a folder holding ``scenario.toml``.
+    allow_outside : bool
+        Read tables the file names outside its folder (absolute paths, ``..``). By
+        default they are refused: a scenario from elsewhere cannot make the loader
+        read, or print, other files.
 
     Returns
     -------
@@ -87,183 +80,129 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     Raises
     ------
     cooperation.errors.ScenarioError
-        With a message naming the file, the field, the value and the rule.
+        With a one-line message naming the file, the field, the value and the rule.
+
+    Warns
+    -----
+    cooperation.errors.ScenarioWarning
+        When a value is ignored (e.g. prevention of a hazard without origins) or the
+        scenario has one jurisdiction.
 
     Examples
     --------
     >>> import cooperation as co
     >>> s = co.load_scenario("data/xinan/scenario.toml")     # doctest: +SKIP
     """
-    p = Path(path)
-    src = str(p)
-    if not p.exists():
-        raise ScenarioError("no such file", field="path", value=src)
-    if p.is_dir():
-        cand = p / "scenario.toml"
-        if cand.exists():
-            p, src = cand, str(cand)
-        else:
-            raise ScenarioError("is a folder without scenario.toml", field="path", value=src)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot be read ({exc.strerror})", field="path", value=src) from None
-    if not raw.strip():
+    return read_scenario(path, allow_outside=allow_outside)[0]
+
+
+def read_scenario(path: str | os.PathLike, *,
+                  allow_outside: bool = False) -> tuple[Scenario, LoadNotes]:
+    """:func:`load_scenario`, and the :class:`LoadNotes` of what it read and filled in."""
+    p = scenario_file(path)
+    src = _shown(p)
+    text = read_text(p, "text (is it a TOML file?)")
+    if not text.strip():
         raise ScenarioError("the file is empty; a scenario needs at least unit, jurisdictions "
                             "and hazards", source=src)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError("is not UTF-8 text (is it a TOML file?)", source=src) from None
+    data = parse_toml(text, src)
+    notes = LoadNotes(files=[src])
+    scenario = _build(data, src, p.parent, allow_outside, notes)
+    return scenario, notes
+
+
+def parse_toml(text: str, src: str | None) -> dict:
+    """``tomllib.loads`` with one-line errors, then the limits every file obeys: nesting at
+    most :data:`MAX_DEPTH` deep, numbers of magnitude at most :data:`MAX_MAGNITUDE`."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"is not valid TOML: {exc}", source=src) from None
-    return scenario_from_dict(data, source=src, base=p.parent)
+    except RecursionError:
+        raise ScenarioError(f"is not a scenario: tables or arrays nest deeper than "
+                            f"{MAX_DEPTH} levels", source=src) from None
+    except ValueError:                    # an integer of more than 4300 digits
+        raise ScenarioError(f"holds an integer too long to read; {_TOO_LARGE}",
+                            source=src) from None
+    _check_limits(data, src)
+    return data
+
+
+def _check_limits(data: Mapping, src: str | None) -> None:
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, Mapping) or isinstance(value, list):
+            if depth > MAX_DEPTH:
+                raise ScenarioError(f"tables or arrays nest deeper than {MAX_DEPTH} levels",
+                                    field=where, source=src, show_value=False)
+            items = (value.items() if isinstance(value, Mapping) else enumerate(value))
+            for k, v in items:
+                sub = (f"{where}.{label(k)}" if where else label(k)) if isinstance(k, str) \
+                    else f"{where}[{k}]"
+                stack.append((v, sub, depth + 1))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_MAGNITUDE:
+                raise ScenarioError(_TOO_LARGE, field=where, value=value, source=src)
+        elif isinstance(value, float) and math.isfinite(value) and abs(value) > MAX_MAGNITUDE:
+            raise ScenarioError(_TOO_LARGE, field=where, value=value, source=src)
 
 
 def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None,
-                       base: Path | None = None) -> Scenario:
-    """Build a Scenario from the parsed TOML structure (see module docs)."""
-    src = source
-    base = base or Path(".")
-    unknown = set(data) - TOP_KEYS
-    if unknown:
-        raise ScenarioError(f"unknown top-level keys; allowed: {sorted(TOP_KEYS)}",
-                            field="(top level)", value=sorted(unknown), source=src)
-    for key in ("unit", "jurisdictions", "hazards"):
-        if key not in data:
-            misplaced = _find_misplaced(data, key)
-            if misplaced:
-                raise ScenarioError(
-                    f"is missing at the top level but appears inside {misplaced}",
-                    field=key, source=src, show_value=False,
-                    fix="in TOML, top-level keys must come before the first [table] or "
-                        "[[array of tables]]: move the line up")
-            raise ScenarioError("is missing", field=key, source=src, show_value=False,
-                                fix="every scenario states unit, jurisdictions and hazards")
-    actions = data.get("actions")
-    if actions is not None and not isinstance(actions, list):
-        raise ScenarioError("must be an array of tables [[actions]]", field="actions",
-                            value=actions, source=src)
-    level_names = ([a.get("name") if isinstance(a, Mapping) else a for a in actions]
-                   if actions else ["self", "cooperate"])
+                       base: Path | None = None, allow_outside: bool = False) -> Scenario:
+    """Build a Scenario from the parsed TOML structure (tables named in it are read
+    from ``base``, the scenario's folder)."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError("must be a table of the scenario format", field="(top level)",
+                            value=type(data).__name__, source=source)
+    _check_limits(data, source)
+    return _build(data, source, base or Path("."), allow_outside, LoadNotes())
 
-    # jurisdictions
-    jdata = data["jurisdictions"]
-    if isinstance(jdata, str):
-        jdata = _read_jurisdictions_csv(base / jdata, level_names, src)
-    elif not isinstance(jdata, list):
-        raise ScenarioError("must be an array of tables [[jurisdictions]] or a CSV path",
-                            field="jurisdictions", value=jdata, source=src)
-    jurs = []
-    for i, j in enumerate(jdata):
-        where = f"jurisdictions[{i}]"
-        if not isinstance(j, Mapping):
-            raise ScenarioError("must be a table", field=where, value=j, source=src)
-        bad = set(j) - JUR_KEYS
-        if bad:
-            raise ScenarioError(f"unknown keys; allowed: {sorted(JUR_KEYS)}", field=where,
-                                value=sorted(bad), source=src)
-        if "name" not in j:
-            raise ScenarioError("is missing", field=f"{where}.name", source=src, show_value=False)
-        jurs.append(Jurisdiction(j["name"], j.get("costs", {}), j.get("capacity", math.nan),
-                                 j.get("population", math.nan)))
 
-    # hazards
-    hdata = data["hazards"]
-    if isinstance(hdata, str):
-        hdata = _read_hazards_csv(base / hdata, src)
-    elif not isinstance(hdata, list):
-        raise ScenarioError("must be an array of tables [[hazards]] or a CSV path",
-                            field="hazards", value=hdata, source=src)
+def _build(data: Mapping[str, Any], src, base: Path, allow_outside: bool,
+           notes: LoadNotes) -> Scenario:
+    ctx = _Context(src, base, allow_outside, notes)
+    for key in TOP.required:
+        if key not in data and (where := _find_misplaced(data, key)):
+            raise ScenarioError(f"is missing at the top level but appears inside {where}",
+                                field=key, source=src, show_value=False,
+                                fix="in TOML, top-level keys must come before the first "
+                                    "[table] or [[array of tables]]: move the line up")
+    notes.filled(TOP, TOP.field, read_table(TOP, data, TOP.field, src))
+    for key in ("jurisdictions", "hazards"):
+        if data[key] == []:
+            raise ScenarioError(f"needs at least one {key[:-1]}", field=key, value=[],
+                                source=src)
+    levels = check_actions(_actions(data.get("actions"), ctx), src)
+    level_names = [a.name for a in levels]
+    jurs = _jurisdictions(data["jurisdictions"], level_names, ctx)
     shares_from_table: dict[str, dict[str, float]] = {}
     if "spillover" in data:
-        sdata = data["spillover"]
-        if not isinstance(sdata, str):
-            raise ScenarioError("must be the path of a CSV table (hazard, jurisdiction, share)",
-                                field="spillover", value=sdata, source=src)
-        shares_from_table = _read_spillover_csv(base / sdata, src)
-    hazards = []
-    hnames = set()
-    for h, hz in enumerate(hdata):
-        where = f"hazards[{h}]"
-        if not isinstance(hz, Mapping):
-            raise ScenarioError("must be a table", field=where, value=hz, source=src)
-        bad = set(hz) - HAZ_KEYS
-        if bad:
-            raise ScenarioError(f"unknown keys; allowed: {sorted(HAZ_KEYS)}", field=where,
-                                value=sorted(bad), source=src)
-        for key in ("name", "probability", "damage"):
-            if key not in hz:
-                raise ScenarioError("is missing", field=f"{where}.{key}", source=src,
-                                    show_value=False)
-        name = hz["name"]
-        hnames.add(name)
-        spill = hz.get("spillover")
-        if spill is None:
-            spill = shares_from_table.get(name)
-            if spill is None:
-                raise ScenarioError("has no spillover shares (inline or in the spillover "
-                                    "table)", field=f"hazards[{name}].spillover", source=src,
-                                    show_value=False)
-        elif name in shares_from_table:
-            raise ScenarioError("shares are given both inline and in the spillover table",
-                                field=f"hazards[{name}].spillover", value=name, source=src)
-        origins = hz.get("origins", [])
-        if isinstance(origins, str):
-            origins = [origins]
-        if not isinstance(origins, list):
-            raise ScenarioError("must be a list of jurisdiction names",
-                                field=f"hazards[{name}].origins", value=origins, source=src)
-        hazards.append(Hazard(name, hz["probability"], hz["damage"], spill, tuple(origins),
-                              hz.get("prevention", 0.0), hz.get("response", 0.0),
-                              hz.get("aggregation", "mean"), hz.get("weights"),
-                              _read_process(hz, f"hazards[{name}]", base, src),
-                              hz.get("process_runs", 10_000), hz.get("process_seed", 0)))
-    stray = set(shares_from_table) - hnames
+        path = ctx.resolve(data["spillover"], "spillover")
+        shares_from_table = _read_spillover_csv(path)
+    hazards = _hazards(data["hazards"], shares_from_table, ctx)
+    stray = set(shares_from_table) - {h.name for h in hazards}
     if stray:
         raise ScenarioError("the spillover table names unknown hazards", field="spillover",
                             value=sorted(stray), source=src)
-    sources = data.get("sources", {})
-    if not isinstance(sources, Mapping):
-        raise ScenarioError("must be a table", field="sources", value=sources, source=src)
-    return Scenario(jurs, hazards, actions, unit=data["unit"], name=data.get("name", ""),
-                    description=data.get("description", ""), source=src, sources=sources)
+    return Scenario(jurs, hazards, levels, unit=data["unit"],
+                    name=data.get("name", TOP["name"].default),
+                    description=data.get("description", TOP["description"].default),
+                    source=src, sources=data.get("sources", TOP["sources"].default))
 
 
-def _read_process(hz: Mapping[str, Any], where: str, base: Path, src):
-    """A hazard's response process: a CSV/TOML path or inline task tables, with the
-    damage curve ``damage_curve = {hours = [...], share = [...]}``."""
-    if "process" not in hz:
-        if "damage_curve" in hz:
-            raise ScenarioError("a damage curve needs a response process", field=f"{where}."
-                                "damage_curve", source=src, show_value=False,
-                                fix="add process = \"tasks.csv\" or drop damage_curve")
-        return None
-    from ..response.process import DamageCurve, ResponseProcess
+@dataclass
+class _Context:
+    src: str | None
+    base: Path
+    allow_outside: bool
+    notes: LoadNotes
 
-    spec = hz["process"]
-    if isinstance(spec, str):
-        proc = ResponseProcess.from_file(base / spec, name=str(hz.get("name", "")))
-    elif isinstance(spec, list):
-        proc = ResponseProcess(spec, name=str(hz.get("name", "")), source=src)
-    else:
-        raise ScenarioError("must be the path of a task table (CSV or TOML) or an array of "
-                            "tables [[hazards.process]]", field=f"{where}.process", value=spec,
-                            source=src)
-    if proc.damage is not None:
-        raise ScenarioError("inside a scenario the damage curve is the hazard's damage_curve "
-                            "(shares of its damage); the process file gives one too",
-                            field=f"{where}.process", value=spec, source=src)
-    if "damage_curve" not in hz:
-        raise ScenarioError("is missing: a process needs the damage curve, shares of the "
-                            "hazard's damage against completion hours",
-                            field=f"{where}.damage_curve", source=src, show_value=False,
-                            fix="damage_curve = { hours = [0, 72], share = [0.5, 1.0] }")
-    curve = DamageCurve.parse(hz["damage_curve"], f"{where}.damage_curve", src,
-                              value_key="share")
-    return proc.with_damage(curve)
+    def resolve(self, ref, where: str, base: Path | None = None) -> Path:
+        path = resolve_reference(ref, where, base or self.base, self.src,
+                                 allow_outside=self.allow_outside, root=self.base)
+        self.notes.files.append(_shown(path))
+        return path
 
 
 def _find_misplaced(data: Mapping[str, Any], key: str) -> str | None:
@@ -276,57 +215,71 @@ def _find_misplaced(data: Mapping[str, Any], key: str) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------- CSV helpers
-def _read_csv(path: Path, required: set[str], src: str | None) -> list[dict[str, str]]:
-    where = str(path)
-    if not path.exists():
-        raise ScenarioError("table file not found", field="path", value=where, source=src)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            rows = [r for r in reader if any(c.strip() for c in r)]
-    except UnicodeDecodeError:
-        raise ScenarioError("is not UTF-8 text", source=where) from None
-    except csv.Error as exc:
-        raise ScenarioError(f"is not a valid CSV table: {exc}", source=where) from None
-    if not rows:
-        raise ScenarioError("the table is empty; it needs a header row and data rows",
-                            source=where)
-    header = [c.strip() for c in rows[0]]
-    missing = required - set(header)
-    if missing:
-        raise ScenarioError(f"missing columns {sorted(missing)}; header is {header}",
-                            field="header", value=header, source=where, show_value=False)
-    out = []
-    for lineno, r in enumerate(rows[1:], start=2):
-        if len(r) != len(header):
-            raise ScenarioError(f"has {len(r)} cells but the header has {len(header)} columns",
-                                field=f"line {lineno}", value=r, source=where)
-        out.append({k: v.strip() for k, v in zip(header, r, strict=True)} | {"_line": lineno})
-    return out
+def _named(table: Mapping, where: str) -> str:
+    """``jurisdictions[<name>]`` once the name is a usable string, else the index form."""
+    name = table.get("name")
+    if isinstance(name, str) and name.strip():
+        return f"{where.split('[', 1)[0]}[{label(name.strip())}]"
+    return where
 
 
-def _float(text: str, field: str, where: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ScenarioError("must be a number", field=field, value=text, source=where) from None
+# ---------------------------------------------------------------------- actions
+def _actions(actions, ctx: _Context):
+    if actions is None:
+        return None
+    for k, a in enumerate(actions):
+        where = f"actions[{k}]"
+        if isinstance(a, Mapping):
+            ctx.notes.filled(ACTION, where, read_table(ACTION, a, where, ctx.src))
+        elif isinstance(a, str):
+            ctx.notes.filled(ACTION, where, ("effort", "coordination"))
+    return actions
 
 
-def _read_jurisdictions_csv(path: Path, level_names, src) -> list[dict]:
-    rows = _read_csv(path, {"name"}, src)
-    where = str(path)
+# ---------------------------------------------------------------------- jurisdictions
+def _jurisdictions(jdata, level_names, ctx: _Context) -> list[Jurisdiction]:
+    if isinstance(jdata, str):
+        jdata = _read_jurisdictions_csv(ctx.resolve(jdata, "jurisdictions"), level_names, ctx)
+    jurs = []
+    for i, j in enumerate(jdata):
+        where = f"jurisdictions[{i}]"
+        if not isinstance(j, Mapping):
+            raise ScenarioError("must be a table", field=where, value=j, source=ctx.src)
+        check_keys(JURISDICTION, j, where, ctx.src)
+        named = _named(j, where)
+        filled = check_values(JURISDICTION, j, named, ctx.src)
+        ctx.notes.filled(JURISDICTION, named, filled)
+        jurs.append(Jurisdiction(j["name"], j["costs"],
+                                 j.get("capacity", JURISDICTION["capacity"].default),
+                                 j.get("population", JURISDICTION["population"].default)))
+    return jurs
+
+
+def _read_jurisdictions_csv(path: Path, level_names, ctx: _Context) -> list[dict]:
+    where = _shown(path)
+    cols = [f"cost_{lv}" for lv in level_names]
+    rows = read_csv(path, ["name"], ["name", "capacity", "population", *cols],
+                    allowed=lambda c: c.startswith("cost_"))
+    header = [k for k in rows[0] if k != "_line"] if rows else []
+    for key in header:
+        if key.startswith("cost_") and key not in cols:
+            raise ScenarioError(f"cost column for an unknown level; levels are {level_names}",
+                                field=key, value=key[len("cost_"):], source=where)
+    missing = [c for c in cols if c not in header]
+    if rows and missing:
+        raise ScenarioError(f"no column {missing}: every action level needs a cost (0 if it "
+                            "costs nothing); a level left out is not free", field="header",
+                            source=where, show_value=False)
     out = []
     for r in rows:
         line = r["_line"]
         costs = {}
-        for key, val in r.items():
-            if key.startswith("cost_"):
-                level = key[len("cost_"):]
-                if level not in level_names:
-                    raise ScenarioError(f"cost column for an unknown level; levels are "
-                                        f"{level_names}", field=key, value=level, source=where)
-                costs[level] = _float(val, f"line {line}.{key}", where)
+        for lv, col in zip(level_names, cols, strict=True):
+            if r[col] == "":
+                raise ScenarioError("is empty: every level needs a cost (0 if it costs "
+                                    "nothing)", field=f"line {line}.{col}", source=where,
+                                    show_value=False)
+            costs[lv] = _float(r[col], f"line {line}.{col}", where)
         rec: dict[str, Any] = {"name": r["name"], "costs": costs}
         for key in ("capacity", "population"):
             if r.get(key, "") != "":
@@ -335,9 +288,51 @@ def _read_jurisdictions_csv(path: Path, level_names, src) -> list[dict]:
     return out
 
 
-def _read_hazards_csv(path: Path, src) -> list[dict]:
-    rows = _read_csv(path, {"name", "probability", "damage"}, src)
-    where = str(path)
+# ---------------------------------------------------------------------- hazards
+def _hazards(hdata, shares_from_table, ctx: _Context) -> list[Hazard]:
+    src = ctx.src
+    if isinstance(hdata, str):
+        hdata = _read_hazards_csv(ctx.resolve(hdata, "hazards"))
+    hazards = []
+    for h, hz in enumerate(hdata):
+        where = f"hazards[{h}]"
+        if not isinstance(hz, Mapping):
+            raise ScenarioError("must be a table", field=where, value=hz, source=src)
+        check_keys(HAZARD, hz, where, src)
+        named = _named(hz, where)
+        if isinstance(hz.get("spillover"), str):
+            raise ScenarioError("must be a table { jurisdiction = share }; a file name here is "
+                                "the top-level spillover table written after [[hazards]]",
+                                field=f"{named}.spillover", value=hz["spillover"], source=src,
+                                fix="in TOML, top-level keys must come before the first "
+                                    "[[table]]: move the line up")
+        filled = check_values(HAZARD, hz, named, src)
+        ctx.notes.filled(HAZARD, named, filled)
+        name = hz["name"]
+        spill = hz.get("spillover")
+        if spill is None:
+            spill = shares_from_table.get(name)
+            if spill is None:
+                raise ScenarioError("has no spillover shares (inline or in the spillover "
+                                    "table)", field=f"{named}.spillover", source=src,
+                                    show_value=False)
+        elif name in shares_from_table:
+            raise ScenarioError("shares are given both inline and in the spillover table",
+                                field=f"{named}.spillover", value=name, source=src)
+        origins = hz.get("origins", HAZARD["origins"].default)
+        origins = (origins,) if isinstance(origins, str) else tuple(origins)
+        d = {k: hz.get(k, HAZARD[k].default) for k in
+             ("prevention", "response", "aggregation", "weights", "process_runs",
+              "process_seed")}
+        hazards.append(Hazard(name, hz["probability"], hz["damage"], spill, origins,
+                              process=_read_process(hz, named, ctx), **d))
+    return hazards
+
+
+def _read_hazards_csv(path: Path) -> list[dict]:
+    where = _shown(path)
+    known = ["name", "probability", "damage", "origins", "prevention", "response"]
+    rows = read_csv(path, ["name", "probability", "damage"], known)
     out = []
     for r in rows:
         line = r["_line"]
@@ -351,16 +346,71 @@ def _read_hazards_csv(path: Path, src) -> list[dict]:
     return out
 
 
-def _read_spillover_csv(path: Path, src) -> dict[str, dict[str, float]]:
-    rows = _read_csv(path, {"hazard", "jurisdiction", "share"}, src)
-    where = str(path)
+def _read_process(hz: Mapping[str, Any], where: str, ctx: _Context):
+    """A hazard's response process: a CSV/TOML path or inline task tables, with the
+    damage curve ``damage_curve = {hours = [...], share = [...]}``."""
+    src = ctx.src
+    if "process" not in hz:
+        if "damage_curve" in hz:
+            raise ScenarioError("a damage curve needs a response process",
+                                field=f"{where}.damage_curve", source=src, show_value=False,
+                                fix="add process = \"tasks.csv\" or drop damage_curve")
+        return None
+    from ..response.process import DamageCurve, ResponseProcess
+
+    spec, name = hz["process"], str(hz.get("name", ""))
+    if isinstance(spec, str):
+        path = ctx.resolve(spec, f"{where}.process")
+        _precheck_process_file(path, f"{where}.process", ctx)
+        proc = ResponseProcess.from_file(path, name=name)
+    else:
+        for k, t in enumerate(spec):
+            if not isinstance(t, Mapping):
+                raise ScenarioError("must be a table", field=f"{where}.process[{k}]", value=t,
+                                    source=src)
+        proc = ResponseProcess(spec, name=name, source=src)
+    if proc.damage is not None:
+        raise ScenarioError("inside a scenario the damage curve is the hazard's damage_curve "
+                            "(shares of its damage); the process file gives one too",
+                            field=f"{where}.process", value=spec, source=src)
+    curve = DamageCurve.parse(hz["damage_curve"], f"{where}.damage_curve", src,
+                              value_key="share")
+    return proc.with_damage(curve)
+
+
+def _precheck_process_file(path: Path, where: str, ctx: _Context) -> None:
+    """The file checks of the scenario's own tables, before cooperation.response reads a
+    process file: encoding, columns, and a TOML file's own table reference confined too."""
+    if path.suffix.lower() == ".csv":
+        read_csv(path, [k.name for k in TASK.keys if k.required], TASK.names)
+        return
+    data = parse_toml(read_text(path, "text (is it a TOML file?)"), _shown(path))
+    tasks = data.get("tasks")
+    if isinstance(tasks, str):
+        inner = ctx.resolve(tasks, f"{where}.tasks", base=path.parent)
+        read_csv(inner, [k.name for k in TASK.keys if k.required], TASK.names)
+
+
+# ---------------------------------------------------------------------- CSV helpers
+def _float(text: str, field_name: str, where: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ScenarioError("must be a number", field=field_name, value=text,
+                            source=where) from None
+
+
+def _read_spillover_csv(path: Path) -> dict[str, dict[str, float]]:
+    where = _shown(path)
+    rows = read_csv(path, ["hazard", "jurisdiction", "share"], ["hazard", "jurisdiction",
+                                                                 "share"])
     out: dict[str, dict[str, float]] = {}
     for r in rows:
         line = r["_line"]
         h, j = r["hazard"], r["jurisdiction"]
         table = out.setdefault(h, {})
         if j in table:
-            raise ScenarioError(f"repeats the pair ({h}, {j})", field=f"line {line}",
-                                value=[h, j], source=where)
+            raise ScenarioError(f"repeats the pair ({label(h)}, {label(j)})",
+                                field=f"line {line}", source=where, show_value=False)
         table[j] = _float(r["share"], f"line {line}.share", where)
     return out

@@ -5,6 +5,7 @@ errors that name the field, the value and the rule."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,18 +13,39 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScenarioError
+from .schema import ACTION, AGGREGATIONS, HAZARD, JURISDICTION, MAX_MAGNITUDE, MAX_PROCESS_RUNS
 
-__all__ = ["ActionLevel", "Jurisdiction", "Hazard", "SHARE_TOL", "AGGREGATIONS"]
+__all__ = ["ActionLevel", "Jurisdiction", "Hazard", "SHARE_TOL", "AGGREGATIONS",
+           "MAX_MAGNITUDE", "MAX_PROCESS_RUNS", "label"]
 
 SHARE_TOL = 1e-6
-AGGREGATIONS = ("mean", "weakest_link", "best_shot", "weighted")
+_TOO_LARGE = (f"magnitude must be at most {MAX_MAGNITUDE:g} (larger amounts overflow when "
+              "multiplied; state the money in a larger unit)")
+
+
+def label(name: Any) -> str:
+    """A name as it appears inside a field (``hazards[<name>]``): as written when it is
+    one line of visible text, otherwise quoted and escaped like ``repr`` (a newline in a
+    name never splits a one-line message)."""
+    text = str(name)
+    return text if _is_one_line(text) and text == text.strip() else repr(text)
+
+
+def _is_one_line(text: str) -> bool:
+    """No control, format or separator characters (newlines, tabs, NUL, U+2028...)."""
+    return all(unicodedata.category(c)[0] != "C" and unicodedata.category(c) not in
+               ("Zl", "Zp") for c in text)
 
 
 def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = None,
          hi: float | None = None, rule: str | None = None, allow_nan: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ScenarioError("must be a number", field=field_name, value=value, source=source)
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:                       # an integer beyond the float range
+        raise ScenarioError(_TOO_LARGE, field=field_name, value=value,
+                            source=source) from None
     if math.isnan(x):
         if allow_nan:
             return x
@@ -31,6 +53,8 @@ def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = 
                             source=source)
     if math.isinf(x):
         raise ScenarioError("must be finite", field=field_name, value=value, source=source)
+    if abs(x) > MAX_MAGNITUDE:
+        raise ScenarioError(_TOO_LARGE, field=field_name, value=value, source=source)
     if (lo is not None and x < lo) or (hi is not None and x > hi):
         if rule is None:
             if lo is not None and hi is not None:
@@ -47,6 +71,9 @@ def _name(value: Any, field_name: str, source: str | None) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ScenarioError("must be a non-empty string", field=field_name, value=value,
                             source=source)
+    if not _is_one_line(value.strip()):
+        raise ScenarioError("must be one line of visible text (no newline, tab or control "
+                            "character)", field=field_name, value=value, source=source)
     return value.strip()
 
 
@@ -66,14 +93,15 @@ class ActionLevel:
     """
 
     name: str
-    effort: float = 0.0
-    coordination: float = 0.0
+    effort: float = ACTION["effort"].default
+    coordination: float = ACTION["coordination"].default
 
     def validated(self, where: str, source: str | None = None) -> ActionLevel:
         return ActionLevel(
             _name(self.name, f"{where}.name", source),
-            _num(self.effort, f"{where}.effort", source, lo=0.0, hi=1.0),
-            _num(self.coordination, f"{where}.coordination", source, lo=0.0, hi=1.0),
+            _num(self.effort, f"{where}.effort", source, **ACTION["effort"].bounds()),
+            _num(self.coordination, f"{where}.coordination", source,
+                 **ACTION["coordination"].bounds()),
         )
 
 
@@ -85,7 +113,11 @@ class Jurisdiction:
     ----------
     name : str
     costs : mapping level name -> cost, or sequence in level order
-        Yearly cost ``c_i(k)`` of each action level, in the scenario's unit.
+        Yearly cost ``c_i(k)`` of each action level, in the scenario's unit. A
+        mapping must name every level (a level left out is an error, not a free
+        level); a sequence is read in the order of the action ladder. Omitted
+        altogether: every level costs 0 (the files of the scenario format always
+        state costs).
     capacity : float, optional
         Fiscal capacity (budget or GDP) in the scenario's unit; used by
         ability-to-pay rules and payment caps. NaN when unknown.
@@ -94,8 +126,8 @@ class Jurisdiction:
 
     name: str
     costs: Mapping[str, float] | Sequence[float] = field(default_factory=dict)
-    capacity: float = math.nan
-    population: float = math.nan
+    capacity: float = JURISDICTION["capacity"].default
+    population: float = JURISDICTION["population"].default
 
 
 @dataclass(frozen=True)
@@ -136,11 +168,11 @@ class Hazard:
     probability: float
     damage: float
     spillover: Mapping[str, float]
-    origins: Sequence[str] = ()
-    prevention: float | Mapping[str, float] = 0.0
-    response: float = 0.0
-    aggregation: str = "mean"
-    weights: Mapping[str, float] | None = None
-    process: Any = None
-    process_runs: int = 10_000
-    process_seed: int = 0
+    origins: Sequence[str] = HAZARD["origins"].default
+    prevention: float | Mapping[str, float] = HAZARD["prevention"].default
+    response: float = HAZARD["response"].default
+    aggregation: str = HAZARD["aggregation"].default
+    weights: Mapping[str, float] | None = HAZARD["weights"].default
+    process: Any = HAZARD["process"].default
+    process_runs: int = HAZARD["process_runs"].default
+    process_seed: int = HAZARD["process_seed"].default

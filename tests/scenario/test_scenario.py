@@ -192,7 +192,8 @@ def test_shipped_case_loads_and_is_immutable():
 
 
 def test_csv_tables(tmp_path):
-    (tmp_path / "j.csv").write_text("name,capacity,cost_cooperate\nA,100,1.0\nB,50,0.5\n")
+    (tmp_path / "j.csv").write_text("name,capacity,cost_self,cost_cooperate\n"
+                                    "A,100,0,1.0\nB,50,0,0.5\n")
     (tmp_path / "h.csv").write_text("name,probability,damage,origins,prevention,response\n"
                                     "flood,0.3,10,A,0.5,0.1\n")
     (tmp_path / "s.csv").write_text("hazard,jurisdiction,share\nflood,A,0.25\nflood,B,0.75\n")
