@@ -243,18 +243,56 @@ def simulate_response(process: ResponseProcess, runs: int = 100_000, seed=0, dam
     if not isinstance(process, ResponseProcess):
         raise InputError("must be a ResponseProcess", field="process",
                          value=type(process).__name__)
-    if isinstance(runs, bool) or int(runs) != runs or runs < 2:
-        raise InputError("needs an integer >= 2", field="runs", value=runs)
-    runs = int(runs)
     ss = seed_sequence(seed)
     curve = as_damage(damage) if damage is not None else process.damage
-    has_damage = curve is not None
     units, U = process.units, len(process.units)
-    tasks = process.task_names
-    n_tasks = len(tasks)
     g = process.coordination_vector(coordination)
     factor = process.factors(g)
     method = choose_method(U, attribution)
+    runs, a_runs, d_runs = _run_counts(U, method, runs, permutations, attribution_runs,
+                                       detail_runs)
+    acc = _Tally.start(process, factor, curve, runs, d_runs)
+    game = ExactDelayGame(process, factor, curve, a_runs) if method == "exact" else None
+    kept: list[np.ndarray] = []
+    for c, r0 in enumerate(range(0, runs, CHUNK)):
+        m = min(CHUNK, runs - r0)
+        draws = process.draw(_child(ss, c), m)
+        base = acc.add(process, draws, r0)
+        if game is not None:
+            game.add(draws, base)
+        elif r0 < a_runs:
+            kept.append(draws[:, :min(m, a_runs - r0)])
+    if game is not None:
+        attr = game.result()
+    else:
+        dr = np.concatenate(kept, axis=1)
+        base_a = process.damages_at(dr, factor[None, :], curve)[0]
+        attr = sampled_delay_cost(process, dr, factor, base_a, curve, int(permutations),
+                                  _child(ss, 1 << 31))
+    idx_u = pd.Index(units, name="unit")
+    crit_s = pd.Series(acc.crit_count / runs, index=pd.Index(process.task_names, name="task"),
+                       name="criticality")
+    notes = []
+    if curve is None:
+        notes.append("no damage curve: damages are hours of completion time")
+    if a_runs < runs:
+        notes.append(f"delay costs estimated on the first {a_runs} runs ({attr.method})")
+    if d_runs < runs:
+        notes.append(f"marginal damage and damage if instant on the first {d_runs} runs")
+    return ResponseResult(
+        completion_times=acc.T_all, damages=acc.D_all, criticality=crit_s,
+        bottlenecks=acc.bottlenecks(process.unit_mean_delay(g), attr, idx_u),
+        schedule=acc.schedule(process, crit_s), attribution=attr, runs=runs, seed=seed,
+        detail_runs=d_runs, coordination=pd.Series(g, index=idx_u, name="coordination"),
+        damage_unit="money" if curve is not None else "hours", process_name=process.name,
+        notes=tuple(notes))
+
+
+def _run_counts(U, method, runs, permutations, attribution_runs, detail_runs):
+    """``(runs, attribution runs, detail runs)`` checked against each other."""
+    if isinstance(runs, bool) or int(runs) != runs or runs < 2:
+        raise InputError("needs an integer >= 2", field="runs", value=runs)
+    runs = int(runs)
     if isinstance(permutations, bool) or int(permutations) != permutations or permutations < 2:
         raise InputError("needs an integer >= 2", field="permutations", value=permutations)
     if attribution_runs is None:
@@ -273,100 +311,99 @@ def simulate_response(process: ResponseProcess, runs: int = 100_000, seed=0, dam
             raise InputError(f"needs an integer in [1, runs = {runs}]", field="detail_runs",
                              value=detail_runs)
         d_runs = int(detail_runs)
+    return runs, a_runs, d_runs
 
-    mean_delay = process.unit_mean_delay(g)
-    # variants for the bottleneck scores: shrink each unit a little, zero each unit
-    unit_of = process._a_unit
-    shrink = np.tile(factor, (U, 1))
-    zero = np.tile(factor, (U, 1))
-    for u in range(U):
-        shrink[u, unit_of == u] *= 1.0 - STEP
-        zero[u, unit_of == u] = 0.0
-    variants = np.vstack([shrink, zero])
 
-    T_all = np.empty(runs)
-    D_all = np.empty(runs) if has_damage else None
-    crit_count = np.zeros(n_tasks)
-    unit_count = np.zeros(U)
-    start_sum = np.zeros(n_tasks)
-    finish_sum = np.zeros(n_tasks)
-    diff_sum = np.zeros(2 * U)
-    diff_sq = np.zeros(2 * U)
-    delay_sum = np.zeros(U)            # realised delays of each unit on the detail runs
-    game = ExactDelayGame(process, factor, curve, a_runs) if method == "exact" else None
-    kept: list[np.ndarray] = []
-    for c, r0 in enumerate(range(0, runs, CHUNK)):
-        m = min(CHUNK, runs - r0)
-        draws = process.draw(_child(ss, c), m)
-        T, crit, ucrit, start, finish = process.trace(draws, factor)
-        T_all[r0:r0 + m] = T
-        base = np.asarray(curve(T), dtype=float) if has_damage else T
-        if has_damage:
-            D_all[r0:r0 + m] = base
-        crit_count += crit.sum(axis=1)
-        unit_count += ucrit.sum(axis=1)
-        start_sum += start.sum(axis=1)
-        finish_sum += finish.sum(axis=1)
-        take = min(m, d_runs - r0)
+@dataclass
+class _Tally:
+    """Running sums over the chunks of runs: completion times, damages, criticality,
+    mean start and finish per task, and the damage differences of the unit variants
+    (each unit a little faster, each unit instant) on the first ``d_runs`` runs."""
+
+    factor: np.ndarray
+    curve: object
+    d_runs: int
+    variants: np.ndarray
+    T_all: np.ndarray
+    D_all: np.ndarray | None
+    crit_count: np.ndarray
+    unit_count: np.ndarray
+    start_sum: np.ndarray
+    finish_sum: np.ndarray
+    diff_sum: np.ndarray
+    diff_sq: np.ndarray
+    delay_sum: np.ndarray
+
+    @classmethod
+    def start(cls, process, factor, curve, runs: int, d_runs: int) -> _Tally:
+        U, n_tasks = len(process.units), len(process.task_names)
+        # variants for the bottleneck scores: shrink each unit a little, zero each unit
+        unit_of = process._a_unit
+        shrink = np.tile(factor, (U, 1))
+        zero = np.tile(factor, (U, 1))
+        for u in range(U):
+            shrink[u, unit_of == u] *= 1.0 - STEP
+            zero[u, unit_of == u] = 0.0
+        return cls(factor, curve, d_runs, np.vstack([shrink, zero]), np.empty(runs),
+                   np.empty(runs) if curve is not None else None, np.zeros(n_tasks),
+                   np.zeros(U), np.zeros(n_tasks), np.zeros(n_tasks), np.zeros(2 * U),
+                   np.zeros(2 * U), np.zeros(U))
+
+    def add(self, process, draws: np.ndarray, r0: int) -> np.ndarray:
+        """Book one chunk of runs starting at run ``r0``; returns its damages."""
+        m = draws.shape[1]
+        T, crit, ucrit, start, finish = process.trace(draws, self.factor)
+        self.T_all[r0:r0 + m] = T
+        base = np.asarray(self.curve(T), dtype=float) if self.curve is not None else T
+        if self.D_all is not None:
+            self.D_all[r0:r0 + m] = base
+        self.crit_count += crit.sum(axis=1)
+        self.unit_count += ucrit.sum(axis=1)
+        self.start_sum += start.sum(axis=1)
+        self.finish_sum += finish.sum(axis=1)
+        take = min(m, self.d_runs - r0)
         if take > 0:
-            Dv = process.damages_at(draws[:, :take], variants, curve)
+            Dv = process.damages_at(draws[:, :take], self.variants, self.curve)
             diff = base[None, :take] - Dv
-            diff_sum += diff.sum(axis=1)
-            diff_sq += (diff ** 2).sum(axis=1)
-            delay_sum += np.bincount(unit_of, weights=(draws[:, :take] * factor[:, None])
-                                     .sum(axis=1), minlength=U)
-        if game is not None:
-            game.add(draws, base)
-        elif r0 < a_runs:
-            kept.append(draws[:, :min(m, a_runs - r0)])
-    if game is not None:
-        attr = game.result()
-    else:
-        dr = np.concatenate(kept, axis=1)
-        base_a = process.damages_at(dr, factor[None, :], curve)[0]
-        attr = sampled_delay_cost(process, dr, factor, base_a, curve, int(permutations),
-                                  _child(ss, 1 << 31))
+            self.diff_sum += diff.sum(axis=1)
+            self.diff_sq += (diff ** 2).sum(axis=1)
+            self.delay_sum += np.bincount(
+                process._a_unit, weights=(draws[:, :take] * self.factor[:, None]).sum(axis=1),
+                minlength=len(self.delay_sum))
+        return base
 
-    idx_u = pd.Index(units, name="unit")
-    mean_diff = diff_sum / d_runs
-    var = np.maximum(diff_sq / d_runs - mean_diff ** 2, 0.0) * d_runs / max(1, d_runs - 1)
-    se_diff = np.sqrt(var / d_runs)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        denom = STEP * delay_sum / d_runs       # the fall of the unit's mean delay
-        marginal = np.where(denom > 0, mean_diff[:U] / denom, np.nan)
-        marginal_se = np.where(denom > 0, se_diff[:U] / denom, np.nan)
-    overall = float((D_all if has_damage else T_all).mean())
-    total = attr.total
-    bott = pd.DataFrame({
-        "criticality": unit_count / runs,
-        "mean_delay": mean_delay,
-        "marginal_damage": marginal,
-        "marginal_damage_se": marginal_se,
-        "damage_if_instant": overall - mean_diff[U:],
-        "damage_if_instant_se": se_diff[U:],
-        "delay_cost": attr.values.to_numpy(),
-        "delay_cost_se": attr.standard_error.to_numpy(),
-        "delay_cost_share": (attr.values.to_numpy() / total) if total != 0
-        else np.full(U, np.nan),
-    }, index=idx_u)
-    crit_s = pd.Series(crit_count / runs, index=pd.Index(tasks, name="task"), name="criticality")
-    sched = pd.DataFrame({
-        "owners": ["; ".join(t.owners) for t in process.tasks],
-        "join": [t.join for t in process.tasks],
-        "mean_start": start_sum / runs,
-        "mean_finish": finish_sum / runs,
-        "criticality": crit_s.to_numpy(),
-    }, index=crit_s.index).iloc[list(process.order)]
-    notes = []
-    if not has_damage:
-        notes.append("no damage curve: damages are hours of completion time")
-    if a_runs < runs:
-        notes.append(f"delay costs estimated on the first {a_runs} runs ({attr.method})")
-    if d_runs < runs:
-        notes.append(f"marginal damage and damage if instant on the first {d_runs} runs")
-    return ResponseResult(
-        completion_times=T_all, damages=D_all, criticality=crit_s, bottlenecks=bott,
-        schedule=sched, attribution=attr, runs=runs, seed=seed, detail_runs=d_runs,
-        coordination=pd.Series(g, index=idx_u, name="coordination"),
-        damage_unit="money" if has_damage else "hours", process_name=process.name,
-        notes=tuple(notes))
+    def bottlenecks(self, mean_delay, attr, idx_u) -> pd.DataFrame:
+        """Per unit: criticality, marginal damage, damage if instant, delay cost (with SEs)."""
+        U, d, runs = len(idx_u), self.d_runs, len(self.T_all)
+        mean_diff = self.diff_sum / d
+        var = np.maximum(self.diff_sq / d - mean_diff ** 2, 0.0) * d / max(1, d - 1)
+        se_diff = np.sqrt(var / d)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denom = STEP * self.delay_sum / d       # the fall of the unit's mean delay
+            marginal = np.where(denom > 0, mean_diff[:U] / denom, np.nan)
+            marginal_se = np.where(denom > 0, se_diff[:U] / denom, np.nan)
+        overall = float((self.D_all if self.D_all is not None else self.T_all).mean())
+        total = attr.total
+        return pd.DataFrame({
+            "criticality": self.unit_count / runs,
+            "mean_delay": mean_delay,
+            "marginal_damage": marginal,
+            "marginal_damage_se": marginal_se,
+            "damage_if_instant": overall - mean_diff[U:],
+            "damage_if_instant_se": se_diff[U:],
+            "delay_cost": attr.values.to_numpy(),
+            "delay_cost_se": attr.standard_error.to_numpy(),
+            "delay_cost_share": (attr.values.to_numpy() / total) if total != 0
+            else np.full(U, np.nan),
+        }, index=idx_u)
+
+    def schedule(self, process, crit_s: pd.Series) -> pd.DataFrame:
+        """Per task in topological order: owners, join, mean start and finish, criticality."""
+        runs = len(self.T_all)
+        return pd.DataFrame({
+            "owners": ["; ".join(t.owners) for t in process.tasks],
+            "join": [t.join for t in process.tasks],
+            "mean_start": self.start_sum / runs,
+            "mean_finish": self.finish_sum / runs,
+            "criticality": crit_s.to_numpy(),
+        }, index=crit_s.index).iloc[list(process.order)]
