@@ -77,9 +77,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .._numeric import RTOL, gap_tol
 from ..errors import ScenarioError
 from ..errors import preview_names as _preview
-from .checks import check_actions, check_hazards, check_jurisdictions
+from .checks import check_actions, check_hazards, check_jurisdictions, check_unused
 from .types import SHARE_TOL, ActionLevel, Hazard, Jurisdiction  # noqa: F401  (re-exported)
 
 __all__ = ["ActionLevel", "Jurisdiction", "Hazard", "Scenario"]
@@ -149,6 +150,7 @@ class Scenario:
         i_rows, i_cols = t["I"]
         aggs, k_rows, k_w, procs = t["aggs"], t["k_rows"], t["k_w"], t["procs"]
         self._hazards = tuple(hz)
+        check_unused(self._actions, self._hazards, src)
         H, n = len(hz), len(juris)
         for arr in (prob, dmg, resp, cap, pop):
             arr.setflags(write=False)
@@ -464,33 +466,48 @@ class Scenario:
                     kap[r] = (np.minimum if weakest else np.maximum)(agg(others), coord_levels)
         return kap
 
-    def best_responses(self, profile, tol: float = 1e-9) -> np.ndarray:
+    def best_responses(self, profile, tol: float = RTOL) -> np.ndarray:
         """Boolean ``(n, K)``: which levels are best responses of each jurisdiction to
         ``profile``, to ``tol`` times the spread of its payoffs over its own levels (plus
         round-off), so the answer does not depend on the money unit."""
-        from .._numeric import gap_tol
-
         dev = self.deviation_payoffs(profile)
         best = dev.max(axis=1, keepdims=True)
         spread = best - dev.min(axis=1, keepdims=True)
         return best - dev <= gap_tol(spread, best, tol)
 
-    def is_equilibrium(self, profile, tol: float = 1e-9) -> bool:
+    def is_equilibrium(self, profile, tol: float = RTOL) -> bool:
         """Whether a pure profile is a Nash equilibrium (no jurisdiction gains by deviating)."""
         P = self._check_profiles(profile)[0]
         br = self.best_responses(P, tol)
         return bool(br[np.arange(self.n_players), P].all())
 
     # ------------------------------------------------------------------ the game
-    def to_game(self, max_profiles: int = 2**22):
+    def to_game(self, max_profiles: int | None = None):
         """The normal-form game: :meth:`NormalFormGame.from_scenario` of this scenario.
 
-        Refuses games with more than ``max_profiles`` profiles: use
-        :meth:`payoffs` and :meth:`deviation_payoffs` there.
+        Refuses games with more than ``max_profiles`` profiles (default: that of
+        ``from_scenario``, ``GAME_MAX_PROFILES``): use :meth:`payoffs` and
+        :meth:`deviation_payoffs` there.
         """
         from ..games.normal_form import NormalFormGame
 
+        if max_profiles is None:
+            return NormalFormGame.from_scenario(self)
         return NormalFormGame.from_scenario(self, max_profiles=max_profiles)
+
+    # ------------------------------------------------------------------ files
+    def to_toml(self, path=None):
+        """The scenario in the scenario file format (docs/reference/scenario-format.md).
+
+        Returns the TOML text when ``path`` is None; otherwise writes it atomically
+        (temporary file, then rename) and returns the path. Loading the text gives a
+        scenario equal to this one (same levels, jurisdictions, costs, capacities,
+        hazards, response processes and sources; floats written exactly).
+        See :func:`cooperation.scenario.writer.to_toml`.
+        """
+        from .writer import to_toml
+
+        return to_toml(self, path)
 
     # ------------------------------------------------------------------ display
     def to_frame(self):

@@ -138,7 +138,9 @@ class Key:
             text = _g(d)
         else:
             text = "see meaning"
-        return f"{text} ({self.default_means})" if self.default_means else text
+        if not self.default_means or self.default_means == text:
+            return text
+        return f"{text} ({self.default_means})"
 
     def applies_to(self, table: Mapping[str, Any]) -> bool:
         return self.applies_when is None or bool(self.applies_when(table))
@@ -189,7 +191,8 @@ TOP = Table("Top level", "(top level)", (
         read_by=("reports", "every amount")),
     Key("description", "string", "free text", "", read_by=("reports",)),
     Key("spillover", "file", "long table of damage shares (hazard, jurisdiction, share), "
-        "instead of inline `spillover` tables", None, "shares inline in each hazard"),
+        "instead of inline `spillover` tables", None, "shares inline in each hazard",
+        applies_when=lambda t: False),
     Key("jurisdictions", "tables or file", "the jurisdictions: `[[jurisdictions]]` tables "
         "or a CSV table"),
     Key("hazards", "tables or file", "the hazards: `[[hazards]]` tables or a CSV table "
