@@ -11,10 +11,10 @@ and who pays for the pool.
 Figures are in :mod:`cooperation.reserves.plot` (imported on demand).
 """
 
+from .core import CoreCheck
 from .diagnosis import ReserveDiagnosis
 from .inputs import demand_from_scenario
 from .planner import design_reserves
-from .pooling import CoreCheck
 from .result import ReservePlan
 
 __all__ = ["design_reserves", "demand_from_scenario", "ReservePlan", "ReserveDiagnosis",

@@ -160,9 +160,9 @@ class ReservePlan(ResultMixin):
                    max_enumerate: int = 15, time_limit: float | None = 60.0):
         """Owen's conditions for this model, and a core certificate for ``rule``'s shares.
 
-        See :func:`cooperation.reserves.pooling.core_check`.
+        See :func:`cooperation.reserves.core.core_check`.
         """
-        from .pooling import core_check
+        from .core import core_check
 
         return core_check(self, rule, method=method, max_enumerate=max_enumerate,
                           time_limit=time_limit)

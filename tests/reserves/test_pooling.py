@@ -180,7 +180,7 @@ def test_dual_certificate_detects_non_dual_prices(two):
     bad = plan._row_dual.copy()
     bad[plan._model.rows["demand"][1]] += 5.0
     object.__setattr__(plan, "_row_dual", bad)
-    from cooperation.reserves.pooling import _dual_certificate
+    from cooperation.reserves.core import _dual_certificate
 
     ok, detail = _dual_certificate(plan)
     assert not ok and "reduced-cost" in detail
