@@ -6,6 +6,7 @@ repeated play -> report. See README.md and docs/.
 
 from . import errors, repeated, report, sweeps
 from .analysis import sensitivity
+from .report import brief
 from .coalitions import (
     TUGame,
     WeightedVotingGame,
@@ -69,5 +70,5 @@ __all__ = [
     "ReservePlan", "design_reserves",
     "ResponseProcess", "ResponseResult", "simulate_response",
     "EvolutionaryGame", "evolutionary_stability",
-    "sensitivity",
+    "brief", "sensitivity",
 ]

@@ -14,6 +14,7 @@ equilibria itself; it draws what the analysis returned.
 Importing this module imports matplotlib (``cooperation`` itself does not).
 """
 
+from .brief import Brief, BriefSizes, brief
 from .fund import plot_fund_sources
 from .payment_plan import plan_layout, plan_title, plot_payment_plan
 from .phase import phase_diagram, phase_grid, threshold_curve
@@ -31,6 +32,7 @@ from .style import (
 )
 
 __all__ = [
+    "Brief", "BriefSizes", "brief",
     "DIVERGING", "PALETTE", "SEQUENTIAL", "STYLE", "phase_diagram", "phase_grid",
     "plan_layout", "plan_title", "plot_cooperation", "plot_fund_sources", "plot_modes",
     "plot_payment_plan", "plot_tornado", "style",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .i18n import place, tr, unit_label
-from .style import PALETTE, style, subplots
+from .style import PALETTE, style, subplots, wrap
 
 __all__ = ["plot_fund_sources", "cofunding_ratio"]
 
@@ -106,5 +106,5 @@ def plot_fund_sources(contributions, cofunding: float, unit: str = "", ax=None, 
         if title is None:
             title = (tr("t.fund_ratio", lang, ratio=f"{ratio:.3g}") if math.isfinite(ratio)
                      else tr("t.fund_plain", lang))
-        ax.set_title(title, fontsize=9)
+        ax.set_title(wrap(title, 64), fontsize=9)
     return fig, ax

@@ -136,6 +136,122 @@ TERMS: dict[str, tuple[str, str]] = {
     "p.seed": ("seed {seed}", "随机种子 {seed}"),
     "subsidy_short": ("subsidy", "补助"),
     "short": ("short", "缺口"),
+    # ------------------------------------------------------------- brief sentences
+    "s.unit": ("All money in {unit}, yearly expected values.", "金额单位：{unit}；均为年度期望值。"),
+    "s.illustrative": ("Illustrative parameters (not estimates): {what}.",
+                       "示意性参数（非估计值）：{what}。"),
+    "s.no_illustrative": ("The scenario does not say which of its parameters are illustrative.",
+                          "情景未说明哪些参数为示意性参数。"),
+    "s.alone": ("Alone (the worst Nash equilibrium), {actions}.",
+                "各自为政（最差的纳什均衡）时：{actions}。"),
+    "s.alone_mixed": ("There is no pure Nash equilibrium; going alone means each "
+                      "jurisdiction's security level.",
+                      "不存在纯策略纳什均衡；各自为政时各地取其安全水平。"),
+    "s.optimum": ("In the social optimum {actions}; going alone costs the region {surplus} "
+                  "(expected cost {poa} times the optimum's).",
+                  "社会最优下：{actions}；各自为政使全区域损失 {surplus}（期望成本为社会最优的 "
+                  "{poa} 倍）。"),
+    "s.shares": ("Fair shares of the gain from cooperating: Shapley value {shapley}; "
+                 "nucleolus {nucleolus}.",
+                 "合作收益的公平分配：沙普利值 {shapley}；核仁 {nucleolus}。"),
+    "s.in_core": ("In the core (no group of jurisdictions would do better on its own): {rules}.",
+                  "属于核心（任何地区联盟都无法单干得更好）：{rules}。"),
+    "s.not_core": ("Outside the core: {rules}.", "不属于核心：{rules}。"),
+    "s.unavailable": ("Not available: {rules}.", "无法计算：{rules}。"),
+    "s.none": ("none", "无"),
+    "s.subsidy": ("The least subsidy that makes cooperation worthwhile for every jurisdiction "
+                  "and self-enforcing (no one gains by defecting and forfeiting its transfer) "
+                  "is {subsidy}.",
+                  "使每个地区都愿意合作且合作可自我执行（任何一方背离都得不偿失，并失去转移支付）"
+                  "的最小上级补助为 {subsidy}。"),
+    "s.transfers": ("Transfers received (+) or paid (-): {transfers}.",
+                    "转移支付（收入为正、支出为负）：{transfers}。"),
+    "s.payments": ("Who pays whom: {payments}.", "谁向谁支付：{payments}。"),
+    "s.no_payments": ("No payment is needed.", "无需支付。"),
+    "s.infeasible": ("No transfers make cooperation worthwhile and self-enforcing: {message}",
+                     "没有任何转移支付能使合作既有利又可自我执行：{message}"),
+    "s.fund": ("An emergency fund solvent at {conf} CVaR: the members pay {members} a year "
+               "({key} key), the higher level co-funds {cofunding} ({ratio} times the members). "
+               "Over {years} further simulated years it falls short in {short} of years.",
+               "在 {conf} CVaR 下保持偿付能力的应急基金：成员每年缴款 {members}（按{key}分摊），"
+               "上级配套 {cofunding}（为成员缴款的 {ratio} 倍）。在另外 {years} 个模拟年份中，"
+               "资金不足的年份占 {short}。"),
+    "s.fund_infeasible": ("No fund meets the solvency rule: {message}",
+                          "没有满足偿付要求的基金方案：{message}"),
+    "s.no_fund": ("Not assessed: the scenario gives no fiscal capacity for its members, "
+                  "the data a fund's contributions are checked against (brief(..., fund=True) "
+                  "assesses it anyway).",
+                  "未评估：情景未给出各成员的财政能力，无法核对基金缴款（可用 brief(..., "
+                  "fund=True) 强制评估）。"),
+    "s.modes": ("Under noise ({noise} of actions flipped) and a crisis year at round {shock}: "
+                "with audits and fines (q = {q}, accuracy {a}, fine {fine}, the least that "
+                "deters) {h} of jurisdiction-years cooperate and {hc} of runs collapse; with "
+                "trust (peer-led, peers err {e}{tr}) {p} cooperate and {pc} collapse.",
+                "在扰动（{noise} 的行动被随机改变）和第 {shock} 轮的危机年份下：督查与罚款（督查"
+                "概率 {q}、准确率 {a}、罚款 {fine}，即足以威慑的最低罚款）时合作率 {h}，"
+                "{hc} 的模拟中合作崩溃；信任机制（横向互信，同级观察误差 {e}{tr}）时合作率 {p}，"
+                "{pc} 崩溃。"),
+    "s.modes_tr": (", transfers of section 3", "，含第三节的转移支付"),
+    "s.holds": ("Cooperation holds (at least {level} cooperate, at most {cl} of runs collapse) "
+                "under: {modes}.", "合作可以维持（合作率不低于 {level}、崩溃比例不超过 {cl}）的"
+                "机制：{modes}。"),
+    "s.sens": ("At ±{pct} of each parameter: {items}.", "各参数变动 ±{pct} 时：{items}。"),
+    "s.sens_item": ("the {what} hinges most on {name} ({lo} to {hi}{unit})",
+                    "{what}对{name}最敏感（{lo} 至 {hi}{unit}）"),
+    "s.rests": ("Rests on", "依据"),
+    "s.sizes": ("Every simulated number uses seed {seed}: {years} fund years, {runs} runs x "
+                "{rounds} rounds of repeated play, {sruns} runs x {srounds} rounds per "
+                "sensitivity point. The workbook holds every table.",
+                "所有模拟结果的随机种子为 {seed}：基金模拟 {years} 年；重复博弈 {runs} 次 × {rounds} "
+                "轮；敏感性分析每点 {sruns} 次 × {srounds} 轮。全部表格见工作簿。"),
+    "s.file": ("Scenario file: {path}", "情景文件：{path}"),
+    "illustrative_params": ("illustrative parameters", "示意性参数"),
+    "r.alone": ("the scenario's probabilities, damages and costs; pure Nash equilibria and the "
+                "social optimum of the game", "情景中的概率、损失与成本；博弈的纯策略纳什均衡与社会最优"),
+    "r.shares": ("the characteristic function with Nash outsiders; the programme bill from "
+                 "going alone to the optimum", "以纳什均衡刻画联盟外成员的特征函数；从各自为政到社会最优的项目成本"),
+    "r.compensation": ("the transfer LP (participation, self-enforcement, capacity, core), "
+                       "solved by HiGHS; payments along the hazards' links (beneficiary pays "
+                       "the source)", "转移支付线性规划（参与、自我执行、支付能力、核心约束，HiGHS "
+                       "求解）；沿风险传导链路支付（受益方向来源地支付）"),
+    "r.fund": ("{years} simulated years (seed {seed}), CVaR LP of Rockafellar and Uryasev; "
+               "everyone cooperating", "{years} 个模拟年份（随机种子 {seed}），Rockafellar–"
+               "Uryasev CVaR 线性规划；各方均合作"),
+    "r.modes": ("{runs} runs x {rounds} rounds (seed {seed}); self-interested jurisdictions "
+                "under audits, trust-threshold jurisdictions under peers",
+                "{runs} 次模拟 × {rounds} 轮（随机种子 {seed}）；督查下为自利型地区，横向互信下为"
+                "信任阈值型地区"),
+    "r.sens": ("one parameter at a time, the others at their base values; cooperation rate "
+               "under the base case's audit regime ({runs} runs x {rounds} rounds, seed {seed})",
+               "每次只变动一个参数、其余取基准值；合作率按基准情形的督查机制计算（{runs} 次模拟 × "
+               "{rounds} 轮，随机种子 {seed}）"),
+    "key.benefit": ("benefit", "受益"), "key.ability": ("ability-to-pay", "量能"),
+    "key.equal": ("equal", "平均"), "key.population": ("population", "人口"),
+    "key.given": ("given", "给定"),
+    "t.alone": ("Going alone costs the region {surplus}", "各自为政使全区域损失 {surplus}"),
+    "t.alone_plain": ("Expected yearly cost by jurisdiction", "各地区的年度期望成本"),
+    "ax.cost": ("expected yearly cost", "年度期望成本"),
+    "bar.alone": ("alone (Nash equilibrium)", "各自为政（纳什均衡）"),
+    "bar.coop": ("cooperating, after transfers", "合作并经转移支付后"),
+    "sheet.going_alone": ("going alone", "各自为政"), "sheet.fair_shares": ("fair shares", "公平分担"),
+    "sheet.compensation": ("compensation", "生态补偿"), "sheet.payments": ("payments", "支付方案"),
+    "sheet.fund": ("fund", "应急基金"), "sheet.governance": ("governance", "治理模式"),
+    "sheet.sensitivity": ("sensitivity", "敏感性"), "sheet.assumptions": ("assumptions", "假设"),
+    "col.share": ("share of the bill", "成本分担比例"),
+    "col.payoff_after": ("payoff after transfers", "转移支付后收益"),
+    "col.binding": ("binding constraints", "紧约束"),
+    "col.fines": ("fines per run", "每次模拟罚款"),
+    "col.low_value": ("low value", "下调值"), "col.high_value": ("high value", "上调值"),
+    "col.base_value": ("base value", "基准参数值"), "col.low": ("answer at low", "下调时结果"),
+    "col.high": ("answer at high", "上调时结果"), "col.swing": ("swing", "变动幅度"),
+    "share_unit": ("share", "比例"),
+    "q.surplus": ("cost of going alone", "各自为政的代价"),
+    "q.subsidy": ("least subsidy", "最小上级补助"),
+    "q.fund_members": ("members pay into the fund", "成员缴入基金"),
+    "q.fund_cofunding": ("higher level's co-funding", "上级配套资金"),
+    "q.coop_h": ("cooperation rate, audits and fines", "合作率（督查与罚款）"),
+    "q.coop_p": ("cooperation rate, trust", "合作率（信任机制）"),
+    "q.seed": ("seed", "随机种子"),
     # ------------------------------------------------------------- figure titles (findings)
     "t.plan": ("Who pays whom: {n} payment{s}, {total} in all; largest {payer} → {payee} "
                "{amount}", "谁向谁支付：{n} 笔，共 {total}；最大一笔 {payer} → {payee} {amount}"),
@@ -152,7 +268,7 @@ TERMS: dict[str, tuple[str, str]] = {
                      "成员缴款与上级配套资金"),
     "t.tornado": ("The {what} hinges most on {name}\n(±{pct}: {lo} to {hi}{unit})",
                   "{what}对{name}最敏感\n（±{pct}：{lo} 至 {hi}{unit}）"),
-    "param.cost_of": ("{target}: cost of {level}", "{target}：{level}成本"),
+    "param.cost_of": ("{target}: cost to {level}", "{target}：{level}成本"),
     "param.named": ("{target}: {name}", "{target}：{name}"),
 }
 
@@ -188,7 +304,7 @@ def check_lang(lang) -> str:
     return lang
 
 
-def tr(key: str, lang: str = "en", **fields) -> str:
+def tr(key: str, lang: str = "en", /, **fields) -> str:
     """The term ``key`` in ``lang``, formatted with ``fields`` when given.
 
     Examples

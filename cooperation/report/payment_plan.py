@@ -16,7 +16,7 @@ from __future__ import annotations
 from ..compensation.results.plan import PaymentPlan
 from ..errors import InputError
 from .i18n import place, tr, unit_label
-from .style import PALETTE, style, subplots
+from .style import PALETTE, style, subplots, wrap
 
 __all__ = ["plot_payment_plan", "plan_layout", "plan_title"]
 
@@ -176,7 +176,7 @@ def plot_payment_plan(plan, ax=None, *, max_edges: int = 40, show_links: bool = 
         head = title if title is not None else plan_title(plan, lang)
         if left_out:
             head += "\n" + tr("t.plan_shown", lang, k=len(shown), n=len(edges))
-        ax.set_title(head, fontsize=9)
+        ax.set_title(wrap(head, 70), fontsize=9)
     return fig, ax
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import InputError
 from ..repeated._plotting import register_plotter
 from .i18n import place, tr
-from .style import PALETTE, style, subplots
+from .style import PALETTE, style, subplots, wrap
 
 __all__ = ["plot_cooperation", "plot_modes", "settings_text"]
 
@@ -120,7 +120,7 @@ def plot_cooperation(result, ax=None, *, by: str = "mean", title: str | None = N
             title = (tr("t.cooperation", lang, rate=f"{result.cooperation_rate:.0%}") + "\n"
                      + settings_text(result, lang))
         if title:
-            ax.set_title(title, fontsize=8)
+            ax.set_title(wrap(title, 72), fontsize=8)
         ax.legend(loc="best")
     return fig, ax
 
@@ -169,7 +169,7 @@ def plot_modes(comparison, ax=None, *, title: str | None = None, lang: str = "en
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(tr("round", lang))
         ax.set_ylabel(tr("cooperation_rate", lang))
-        ax.set_title(title or modes_title(comparison, lang), fontsize=8)
+        ax.set_title(wrap(title or modes_title(comparison, lang), 72), fontsize=8)
         ax.legend(loc="best")
     return fig, ax
 

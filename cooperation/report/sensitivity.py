@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .i18n import action_label, place, tr, unit_label
-from .style import PALETTE, style, subplots
+from .style import PALETTE, style, subplots, wrap
 
 __all__ = ["plot_tornado", "parameter_label"]
 
@@ -122,5 +122,5 @@ def plot_tornado(table: pd.DataFrame, outcome: str = "least_subsidy", ax=None, *
             title = tr("t.tornado", lang, what=what, name=name, pct=pct, lo=_fmt(lo),
                        hi=_fmt(hi), unit=u)
         if title:
-            ax.set_title(title, fontsize=9)
+            ax.set_title(wrap(title, 64), fontsize=9)
     return fig, ax

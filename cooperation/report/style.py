@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["STYLE", "PALETTE", "SEQUENTIAL", "DIVERGING", "style", "use_style",
-           "write_mplstyle", "subplots"]
+           "write_mplstyle", "subplots", "wrap"]
 
 #: Okabe-Ito colour-blind-safe qualitative palette (black first dropped for lines).
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -112,6 +112,30 @@ def write_mplstyle(path: str | os.PathLike) -> Path:
     lines.append("axes.prop_cycle: cycler('color', [" +
                  ", ".join(f"'{c.lstrip('#')}'" for c in PALETTE) + "])")
     return atomic_write_text(path, "\n".join(lines) + "\n")
+
+
+def wrap(text: str, width: int = 64) -> str:
+    """``text`` broken into lines of at most ``width`` characters (a Chinese character
+    counts as two), existing line breaks kept: titles that state a finding stay inside
+    the figure.
+
+    Examples
+    --------
+    >>> wrap("The least subsidy hinges most on the cost of the upstream province", 40)
+    'The least subsidy hinges most on the\\ncost of the upstream province'
+    """
+    import textwrap
+
+    out = []
+    for line in str(text).split("\n"):
+        wide = sum(1 for ch in line if ord(ch) > 0x2E80)
+        if wide:
+            step = max(1, width // 2)
+            out += [line[k:k + step] for k in range(0, len(line), step)] if len(line) + wide \
+                > width else [line]
+        else:
+            out += textwrap.wrap(line, width) or [""]
+    return "\n".join(out)
 
 
 def subplots(nrows: int = 1, ncols: int = 1, *, lang: str = "en", **kwargs):
