@@ -291,11 +291,62 @@ def mounted_link(page_uri: str, target: str) -> str:
     return target
 
 
+def shadowed_members(package: str) -> list[str]:
+    """Public names of ``package`` that a submodule of the same name hides, with their paths.
+
+    ``cooperation.coalitions`` exports the function ``shapley`` from its submodule
+    ``shapley``; documenting the package shows the submodule under that name, not
+    the function, so the API page names such functions explicitly. Read from the
+    package's ``__init__.py`` (its ``__all__`` and ``from .x import y`` lines),
+    not imported.
+
+    >>> shadowed_members("cooperation.coalitions")[:2]
+    ['cooperation.coalitions.nucleolus.nucleolus', 'cooperation.coalitions.shapley.shapley']
+    """
+    folder = ROOT.joinpath(*package.split("."))
+    init = folder / "__init__.py"
+    if not init.is_file():
+        return []
+    tree = ast.parse(init.read_text(encoding="utf-8"))
+    public: list[str] = []
+    origin: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            public = list(ast.literal_eval(node.value))
+        elif isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            for alias in node.names:
+                origin[alias.asname or alias.name] = f"{package}.{node.module}.{alias.name}"
+    submodules = {p.stem for p in folder.glob("*.py")} | {
+        p.parent.name for p in folder.glob("*/__init__.py")
+    }
+    return sorted(origin[n] for n in public if n in submodules and n in origin)
+
+
+_API_PAGE = re.compile(r"^reference/api/(\w+)\.md$")
+
+
+def api_directives(page_uri: str, markdown: str) -> str:
+    """The directives an API page lacks for the names its package's submodules hide."""
+    m = _API_PAGE.match(page_uri)
+    if not m:
+        return ""
+    extra = [
+        f"\n::: {path}\n    options:\n      show_root_full_path: false\n"
+        for path in shadowed_members(f"cooperation.{m.group(1)}")
+        if f"::: {path}" not in markdown
+    ]
+    return "".join(extra)
+
+
 def on_page_markdown(markdown, page, config, files):
-    """Point links into the mounted folders (``../notebooks/...``) at the site's copies."""
-    return _LINK.sub(
+    """Point links into the mounted folders (``../notebooks/...``) at the site's copies,
+    and document on each API page the names its package's submodules hide."""
+    markdown = _LINK.sub(
         lambda m: m.group(1) + mounted_link(page.file.src_uri, m.group(2)) + m.group(3), markdown
     )
+    return markdown + api_directives(page.file.src_uri, markdown)
 
 
 def main(argv: list[str] | None = None) -> int:
