@@ -184,6 +184,23 @@ def compensation() -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(summary), pd.DataFrame(per)
 
 
+def compensation_payments() -> pd.DataFrame:
+    """Jing-Jin-Ji: who pays whom, bilaterally, under the least-subsidy self-enforcing
+    design (``co.payment_plan``: the beneficiary pays the hazard's source, the higher
+    level's subsidy as its own source) and under the real 2015 pairing (cited)."""
+    s = load("jingjinji")
+    r = co.design_compensation(s)
+    plan = co.payment_plan(r, scenario=s)
+    rows = [{"plan": "least subsidy, self-enforcing", "payer": e.payer, "payee": e.payee,
+             "amount": float(e.amount), "unit": s.unit} for e in plan.edges.itertuples()]
+    path = DATA / "jingjinji" / s.sources["payments_table"]
+    with path.open(encoding="utf-8", newline="") as fh:
+        for e in csv.DictReader(fh):
+            rows.append({"plan": "real 2015 pairing", "payer": e["payer"], "payee": e["payee"],
+                         "amount": float(e["amount"]), "unit": s.unit})
+    return pd.DataFrame(rows)
+
+
 def xinan_bargaining(sizes: Sizes) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The Xin'an bargaining range of the two-way stake against the real 1亿 / 2亿.
 

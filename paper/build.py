@@ -78,6 +78,7 @@ def compute(quick: bool = False) -> tuple[dict[str, pd.DataFrame], dict]:
     tables["going_alone"] = A.going_alone()
     tables["fair_shares"] = A.fair_shares()
     tables["compensation_summary"], tables["compensation_transfers"] = A.compensation()
+    tables["compensation_payments"] = A.compensation_payments()
     (tables["xinan_stakes"], tables["xinan_range"],
      tables["xinan_stake_grid"]) = A.xinan_bargaining(sizes)
     tables["riskpool_fund_summary"], tables["riskpool_fund_members"] = A.riskpool_fund(sizes)
@@ -104,7 +105,8 @@ def build(out: str | Path = PAPER, quick: bool = False, log=print) -> dict[str, 
     figs = {
         "going_alone": F.going_alone(T["going_alone"]),
         "fair_shares": F.fair_shares(T["fair_shares"]),
-        "compensation_jingjinji": F.compensation(T["compensation_transfers"], T["fair_shares"]),
+        "compensation_jingjinji": F.compensation(T["compensation_payments"],
+                                                 T["compensation_summary"]),
         "xinan_bargaining": F.xinan_bargaining(T["xinan_stake_grid"], T["xinan_range"],
                                                T["xinan_stakes"]),
         "riskpool_fund": F.riskpool_fund(T["riskpool_fund_members"],

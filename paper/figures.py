@@ -33,8 +33,13 @@ def going_alone(table: pd.DataFrame):
                     f"surplus {r['cooperation_surplus']:.3g} {_unit_label(r['unit'])}",
                     va="center", fontsize=7.5)
         ax.set_xlim(1.0, 1.0 + (top - 1.0) * 1.6)
-        ax.set_xlabel("price of going alone: expected cost at equilibrium / at optimum")
-        ax.set_title("What going it alone costs each region", fontsize=10)
+        ax.set_xlabel("price of going alone: expected cost at equilibrium / at optimum "
+                      "(ratio)")
+        worst = t.loc[t["price_of_anarchy"].idxmax()]
+        ax.set_title(report.wrap(
+            f"Going alone costs every region; most in {CASE_LABELS.get(worst['case'])}: "
+            f"{worst['price_of_anarchy']:.2f} times the optimum's expected cost", 70),
+            fontsize=10)
     return fig
 
 
@@ -63,7 +68,10 @@ def fair_shares(table: pd.DataFrame):
             core = t.groupby("allocation", sort=False)["in_core"].first()
             labels = {g: g + ("" if core[g] else " (not in core)") for g in groups}
             _grouped(ax, t, groups, members, "gain", labels)
-            ax.set_title(CASE_LABELS[case])
+            outside = [g for g in groups if not core[g]]
+            verdict = ("every allocation shown is in the core" if not outside else
+                       "not in the core: " + ", ".join(outside))
+            ax.set_title(report.wrap(f"{CASE_LABELS[case]}: {verdict}", 48), fontsize=9)
             ax.set_ylabel(f"gain over going alone ({_unit_label(t['unit'].iloc[0])})")
             ax.legend(loc="upper left", fontsize=7)
             lo, hi = ax.get_ylim()
@@ -72,23 +80,27 @@ def fair_shares(table: pd.DataFrame):
     return fig
 
 
-def compensation(per: pd.DataFrame, shares: pd.DataFrame):
-    """Jing-Jin-Ji: the LP's transfers beside the real 2015 pairing."""
-    t = per[per["case"] == "jingjinji"].copy()
-    real = shares[(shares["case"] == "jingjinji") & (shares["allocation"] == "real 2015 pairing")]
-    real = real.assign(design="real 2015 pairing")[["design", "jurisdiction", "transfer"]]
-    t = pd.concat([t[["design", "jurisdiction", "transfer"]], real], ignore_index=True)
-    groups = ["self-enforcing", "participation and core", "real 2015 pairing"]
-    members = list(dict.fromkeys(t["jurisdiction"]))
-    labels = {"self-enforcing": "least subsidy, self-enforcing",
-              "participation and core": "least subsidy, participation + core",
-              "real 2015 pairing": "real 2015 pairing (cited)"}
+def compensation(payments: pd.DataFrame, summary: pd.DataFrame):
+    """Jing-Jin-Ji: who pays whom, as flow diagrams of the bilateral payments, under the
+    least-subsidy self-enforcing design and under the real 2015 pairing."""
+    from cooperation.compensation import fixed_plan
+
+    plans = list(dict.fromkeys(payments["plan"]))
+    se = summary[(summary["case"] == "jingjinji") &
+                 (summary["design"] == "self-enforcing")].iloc[0]
     with report.style():
-        fig, ax = report.subplots(figsize=(6.4, 3.4))
-        _grouped(ax, t, groups, members, "transfer", labels)
-        ax.set_ylabel("transfer: received (+) / paid (−)\n(100M yuan/yr)")
-        ax.set_title("Jing-Jin-Ji: who pays whom")
-        ax.legend(loc="lower right", fontsize=7)
+        fig, axes = report.subplots(1, len(plans), figsize=(9.6, 3.6))
+        for ax, name in zip(np.atleast_1d(axes), plans, strict=True):
+            e = payments[payments["plan"] == name][["payer", "payee", "amount"]]
+            plan = fixed_plan(e, unit=_unit_label(str(payments["unit"].iloc[0])))
+            total = float(e["amount"].sum())
+            head = (f"least subsidy, self-enforcing: {len(e)} payments, {total:.3g} moved, "
+                    f"subsidy {se['subsidy']:.3g}" if name.startswith("least") else
+                    f"real 2015 pairing (cited): {len(e)} payments, {total:.3g} moved")
+            report.plot_payment_plan(plan, ax=ax, show_links=False,
+                                     title=report.wrap(head, 52))
+        fig.suptitle("Jing-Jin-Ji: who pays whom (arrows: bilateral payments, "
+                     f"{_unit_label(str(payments['unit'].iloc[0]))})", fontsize=10)
     return fig
 
 
@@ -116,34 +128,30 @@ def xinan_bargaining(grid: pd.DataFrame, ranges: pd.DataFrame, stakes: pd.DataFr
                     va="top", fontsize=7)
         ax.set_xlabel("stake s of the two-way rule (100M yuan/yr)")
         ax.set_ylabel("gain over no agreement (100M yuan/yr)")
-        ax.set_title("Xin'an River: which stakes both provinces accept")
+        inside = sorted(v for v in seen if r0["lower"] <= v <= r0["upper"])
+        where = ("inside it" if len(inside) == len(seen) else "outside it" if not inside
+                 else f"inside it: {', '.join(f'{v:g}' for v in inside)}")
+        ax.set_title(report.wrap(f"Xin'an River: both provinces gain for stakes "
+                                 f"{r0['lower']:.3g} to {r0['upper']:.3g}; the real stakes lie "
+                                 f"{where}", 66), fontsize=10)
         ax.legend(loc="lower left", fontsize=7)
     return fig
 
 
 def riskpool_fund(per: pd.DataFrame, summary: pd.DataFrame):
-    """Expected damage, expected payout and contribution per member (benefit key)."""
+    """The risk pool's money: each member's contribution (benefit key), the members'
+    total and the higher level's co-funding drawn beside it; the title states the ratio."""
     t = per[per["key"] == "benefit"].set_index("member")
     s = summary[summary["key"] == "benefit"].iloc[0]
     with report.style():
-        fig, ax = report.subplots(figsize=(5.6, 3.4))
-        x = np.arange(len(t))
-        w = 0.38
-        ax.bar(x - w / 2, t["expected_damage"], w, color=PALETTE[1], label="expected damage")
-        ax.bar(x + w / 2, t["contribution"], w, color=PALETTE[0],
-               label="contribution (= expected payout)")
-        ax.set_xticks(x, t.index)
-        ax.set_ylabel(f"{s['unit']} per year")
-        ax.set_title("Risk pool (fictional members): the fund at 95% CVaR")
-        ax.text(0.98, 0.97,
-                f"members pay {s['members_pay']:.0f}, higher level co-funds "
-                f"{s['cofunding']:.0f} {s['unit']}/yr\n"
-                f"out-of-sample shortfall probability "
-                f"{s['shortfall_probability_out_of_sample']:.3f}",
-                transform=ax.transAxes, ha="right", va="top", fontsize=7)
-        ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.85), fontsize=7)
-        lo, hi = ax.get_ylim()
-        ax.set_ylim(0, hi * 1.3)
+        fig, ax = report.plot_fund_sources(t["contribution"], float(s["cofunding"]), s["unit"],
+                                           expected_damage=t["expected_damage"])
+        fig.set_size_inches(5.6, 3.4)
+        ratio = float(s["cofunding"]) / float(s["members_pay"])
+        ax.set_title(report.wrap(
+            f"Risk pool (fictional members): the higher level co-funds {ratio:.3g} times what "
+            f"the members pay (fund solvent at 95% CVaR; out-of-sample shortfall probability "
+            f"{s['shortfall_probability_out_of_sample']:.3f})", 70), fontsize=9)
     return fig
 
 
@@ -169,6 +177,14 @@ def monitoring(comparisons: dict):
             ax.set_ylabel("")
         for ax in axes[1]:
             ax.set_xlabel("round (year)")
+        rates = {c: comparisons[c].table["cooperation_rate"] for c in cases}
+        both = [CASE_LABELS[c] for c in cases if rates[c].min() >= 0.9]
+        from cooperation.report.repeated import modes_title
+
+        settings = modes_title(comparisons[cases[0]]).split("\n", 1)[1]
+        fig.suptitle(report.wrap(
+            "Cooperation under noise and a crisis year: both modes hold at least 90% in "
+            + (", ".join(both) if both else "no case"), 90) + "\n" + settings, fontsize=9)
     return fig
 
 

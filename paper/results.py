@@ -85,8 +85,10 @@ def render_results(T: dict[str, pd.DataFrame]) -> str:
     # ------------------------------------------------------------ compensation
     c = T["compensation_summary"]
     add("### 4.3 The smallest subsidy that makes the optimum self-enforcing\n")
-    add("Table `compensation_summary`, transfers in `compensation_transfers` (figure "
-        "`compensation_jingjinji.png`). A detected deviator forfeits its transfer; no fine.\n")
+    add("Table `compensation_summary`, transfers in `compensation_transfers`, bilateral "
+        "payments in `compensation_payments` (figure `compensation_jingjinji.png`: who pays "
+        "whom under the least subsidy and under the real 2015 pairing). A detected deviator "
+        "forfeits its transfer; no fine.\n")
     for case in c["case"].unique():
         se = c[(c["case"] == case) & (c["design"] == "self-enforcing")].iloc[0]
         pc = c[(c["case"] == case) & (c["design"] == "participation and core")].iloc[0]

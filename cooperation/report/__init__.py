@@ -28,6 +28,7 @@ from .style import (
     style,
     subplots,
     use_style,
+    wrap,
     write_mplstyle,
 )
 
@@ -36,5 +37,5 @@ __all__ = [
     "DIVERGING", "PALETTE", "SEQUENTIAL", "STYLE", "phase_diagram", "phase_grid",
     "plan_layout", "plan_title", "plot_cooperation", "plot_fund_sources", "plot_modes",
     "plot_payment_plan", "plot_tornado", "style",
-    "subplots", "threshold_curve", "use_style", "write_mplstyle",
+    "subplots", "threshold_curve", "use_style", "wrap", "write_mplstyle",
 ]

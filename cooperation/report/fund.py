@@ -97,7 +97,8 @@ def plot_fund_sources(contributions, cofunding: float, unit: str = "", ax=None, 
         ax.set_xticks([*x, xt, xc], [*names, tr("members_total", lang), tr("higher_level", lang)],
                       rotation=30 if len(c) > 4 else 0, ha="right" if len(c) > 4 else "center")
         for xx, v in ((xt, total), (xc, cof)):
-            ax.text(xx, v, f"{v:.3g}", ha="center", va="bottom", fontsize=7)
+            ax.text(xx, v, f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}", ha="center",
+                    va="bottom", fontsize=7)
         ylab = tr("money_per_year", lang)
         ax.set_ylabel(f"{ylab} ({u})" if u else ylab)
         ax.legend(loc="upper left", fontsize=7)

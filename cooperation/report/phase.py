@@ -177,6 +177,9 @@ def phase_diagram(df: pd.DataFrame, x: str, y: str, z: str, *, level: float | No
             art = ax.scatter(df[x], df[y], c=df[z].astype(float), cmap=cmap, norm=norm,
                              s=18, edgecolors="none")
         cbar = fig.colorbar(art, ax=ax)
+        # a two-slope norm centres the level in the colour map; its colour bar would
+        # squeeze the longer side into half the bar: keep the bar's axis linear
+        cbar.ax.set_yscale("linear")
         cbar.set_label(zlabel or z)
         if level is not None and use_mesh and len(grid.index) > 1 and len(grid.columns) > 1:
             along, other = (x, y) if boundary_along == "x" else (y, x)

@@ -19,6 +19,7 @@ PAPER = ROOT / "paper"
 FIGURES = {"going_alone", "fair_shares", "compensation_jingjinji", "xinan_bargaining",
            "riskpool_fund", "monitoring", "phase_diagram"}
 TABLES = {"going_alone", "fair_shares", "compensation_summary", "compensation_transfers",
+          "compensation_payments",
           "xinan_stakes", "xinan_range", "xinan_stake_grid", "riskpool_fund_summary",
           "riskpool_fund_members", "monitoring", "audit_sweep"}
 
