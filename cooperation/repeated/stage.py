@@ -107,6 +107,16 @@ class BinaryStage:
     @cached_property
     def _rstp(self) -> np.ndarray:
         n = self.n
+        if self.table is None and self.scenario is not None:
+            # large scenario: T and S from the unilateral deviations at all-C and all-D
+            # (O(nnz) each); the 2n + 2 reference profiles as one batch would allocate
+            # (2n, hazards) arrays, quadratic in n (4.6 GB at 5,000 jurisdictions)
+            ar = np.arange(n)
+            R = self.payoffs(np.ones((1, n), bool))[0]
+            P = self.payoffs(np.zeros((1, n), bool))[0]
+            T = self.scenario.deviation_payoffs(self.coop[None, :])[ar, self.defect]
+            S = self.scenario.deviation_payoffs(self.defect[None, :])[ar, self.coop]
+            return np.column_stack([R, S, T, P])
         pay = self.payoffs(self._reference_profiles())
         R, P = pay[0], pay[1]
         T = pay[2:2 + n][np.arange(n), np.arange(n)]
