@@ -116,16 +116,62 @@ def check_writable(path: str | os.PathLike, field: str = "path") -> Path:
     return target
 
 
+def _host_tag() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:          # PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def _clean_stale_temps(folder: Path, name: str) -> None:
+    """Remove ``.NAME.PID-HOST.*.tmp`` files left by writers of this host that died
+    (``kill -9``, a power cut) mid-write; a live writer's file is never touched."""
+    prefix = f".{name}."
+    host = _host_tag()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        rest = entry.name[len(prefix):] if entry.name.startswith(prefix) else None
+        if rest is None or not rest.endswith(".tmp"):
+            continue
+        tag = rest.split(".", 1)[0]
+        pid, _, tag_host = tag.partition("-")
+        if tag_host != host or not pid.isdigit() or int(pid) == os.getpid() \
+                or _pid_alive(int(pid)):
+            continue
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def atomic_write(path: str | os.PathLike, writer: Callable[[str], None]) -> Path:
     """Call ``writer(tmp_path)`` then rename ``tmp_path`` onto ``path`` atomically.
 
     The file ends up with the permissions a plain ``open(path, "w")`` gives
     (those of the file it replaces, if any), not ``mkstemp``'s private 0o600.
+    The temporary file ``.NAME.PID-HOST.XXXX.tmp`` names its writer, so that
+    the next write to the same target removes those of writers that died
+    mid-write (``kill -9``) on this host.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    _clean_stale_temps(folder, target.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-{_host_tag()}.",
+                               suffix=".tmp", dir=folder)
     os.close(fd)
     try:
         writer(tmp)
