@@ -7,7 +7,7 @@ from .evolution import MoranResult, moran, moran_fixation, moran_stationary, rep
 from .mechanisms import Monitoring, Noise, Shock
 from .modes import ModeComparison, compare_modes
 from .play import MatchResult, TournamentResult, match, tournament
-from .simulation import SimulationResult, simulate
+from .simulation import SimulationResult, check_size, simulate
 from .stage import as_stage, prisoners_dilemma, public_goods_game
 from .strategies import (
     Alternator,
@@ -33,6 +33,7 @@ from .strategies import (
     WinStayLoseShift,
     strategy_from_name,
 )
+from .target import SustainedTarget, sustained_target
 from .theory import (
     StationaryPlay,
     compliance_incentive,
@@ -46,14 +47,57 @@ from .theory import (
 )
 
 __all__ = [
-    "Alternator", "AlwaysCooperate", "AlwaysDefect", "Cycler", "FiniteStateStrategy",
-    "GenerousTitForTat", "GrimTrigger", "MatchResult", "MemoryOne", "ModeComparison",
-    "Monitoring", "MoranResult", "Noise", "Observation", "Opportunist", "Random", "Shock",
-    "SimulationResult", "SlotContext", "StationaryPlay", "Strategy", "SuspiciousTitForTat",
-    "ThresholdReciprocity", "TitForTat", "TitForTwoTats", "TournamentResult", "TrustAlliance",
-    "TrustThreshold", "TwoTitsForTat", "WinStayLoseShift", "as_stage", "compare_modes",
-    "compliance_incentive", "deterrence_fine", "deters", "expected_match_payoffs",
-    "grim_trigger_threshold", "match", "memory_one_chain", "min_discount", "moran",
-    "moran_fixation", "moran_stationary", "prisoners_dilemma", "public_goods_game",
-    "replicator", "simulate", "stationary_payoffs", "strategy_from_name", "tournament",
+    "Alternator",
+    "AlwaysCooperate",
+    "AlwaysDefect",
+    "Cycler",
+    "FiniteStateStrategy",
+    "GenerousTitForTat",
+    "GrimTrigger",
+    "MatchResult",
+    "MemoryOne",
+    "ModeComparison",
+    "Monitoring",
+    "MoranResult",
+    "Noise",
+    "Observation",
+    "Opportunist",
+    "Random",
+    "Shock",
+    "SimulationResult",
+    "SlotContext",
+    "StationaryPlay",
+    "Strategy",
+    "SuspiciousTitForTat",
+    "SustainedTarget",
+    "ThresholdReciprocity",
+    "TitForTat",
+    "TitForTwoTats",
+    "TournamentResult",
+    "TrustAlliance",
+    "TrustThreshold",
+    "TwoTitsForTat",
+    "WinStayLoseShift",
+    "as_stage",
+    "compare_modes",
+    "compliance_incentive",
+    "deterrence_fine",
+    "deters",
+    "expected_match_payoffs",
+    "grim_trigger_threshold",
+    "match",
+    "memory_one_chain",
+    "min_discount",
+    "moran",
+    "moran_fixation",
+    "moran_stationary",
+    "prisoners_dilemma",
+    "public_goods_game",
+    "replicator",
+    "simulate",
+    "stationary_payoffs",
+    "strategy_from_name",
+    "sustained_target",
+    "tournament",
+    "check_size",
 ]

@@ -63,8 +63,11 @@ VERIFY = ("auto", "audit", "peers", "exact")
 
 
 def _prob(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(
-            value, "__float__"):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        and not hasattr(value, "__float__")
+    ):
         raise InputError("must be a number", field=name, value=value)
     x = float(value)
     if math.isnan(x) or not 0.0 <= x <= 1.0:
@@ -73,8 +76,11 @@ def _prob(value, name: str) -> float:
 
 
 def _money(value, name: str, *, nonneg: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(
-            value, "__float__"):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        and not hasattr(value, "__float__")
+    ):
         raise InputError("must be a number", field=name, value=value)
     x = float(value)
     if not math.isfinite(x):
@@ -117,11 +123,13 @@ class Noise:
         object.__setattr__(self, "execution", _prob(self.execution, "Noise.execution"))
         object.__setattr__(self, "observation", _prob(self.observation, "Noise.observation"))
         if self.cooperation_fails is not None:
-            object.__setattr__(self, "cooperation_fails",
-                               _prob(self.cooperation_fails, "Noise.cooperation_fails"))
+            object.__setattr__(
+                self, "cooperation_fails", _prob(self.cooperation_fails, "Noise.cooperation_fails")
+            )
         if self.defection_fails is not None:
-            object.__setattr__(self, "defection_fails",
-                               _prob(self.defection_fails, "Noise.defection_fails"))
+            object.__setattr__(
+                self, "defection_fails", _prob(self.defection_fails, "Noise.defection_fails")
+            )
 
     def flip_probabilities(self) -> tuple[float, float]:
         """``(P(intended C comes out D), P(intended D comes out C))``."""
@@ -196,13 +204,13 @@ class Monitoring:
         for name in ("audit_prob", "accuracy", "false_alarm", "fund_share"):
             object.__setattr__(self, name, _prob(getattr(self, name), f"Monitoring.{name}"))
         if self.peer_error is not None:
-            object.__setattr__(self, "peer_error",
-                               _prob(self.peer_error, "Monitoring.peer_error"))
+            object.__setattr__(self, "peer_error", _prob(self.peer_error, "Monitoring.peer_error"))
         for name in ("fine", "peer_fine", "reward"):
             object.__setattr__(self, name, _money(getattr(self, name), f"Monitoring.{name}"))
         if self.verify not in VERIFY:
-            raise InputError(f"must be one of {list(VERIFY)}", field="Monitoring.verify",
-                             value=self.verify)
+            raise InputError(
+                f"must be one of {list(VERIFY)}", field="Monitoring.verify", value=self.verify
+            )
 
     @property
     def expected_fine_on_defection(self) -> float:
@@ -223,6 +231,48 @@ class Monitoring:
     @property
     def vertical(self) -> bool:
         return self.audit_prob > 0
+
+    def describe(self, unit: str = "") -> str:
+        """One readable line: what is audited, fined, rewarded and observed.
+
+        Examples
+        --------
+        >>> from cooperation import repeated as rp
+        >>> rp.Monitoring(audit_prob=0.3, fine=3.0).describe("CNY 100M")
+        'audits q=0.3, accuracy 1, fine 3 CNY 100M per detected defection (expected 0.9 \
+per defection); transfers paid on audit'
+        >>> print(rp.Monitoring(peer_error=0.05).describe())
+        peers observe each other with error 0.05, no peer fine; transfers paid on peers' reports
+        """
+        money = f" {unit}" if unit else ""
+        parts = []
+        if self.vertical:
+            v = (
+                f"audits q={self.audit_prob:g}, accuracy {self.accuracy:g}, fine "
+                f"{self.fine:.6g}{money} per detected defection (expected "
+                f"{self.expected_fine_on_defection:.6g} per defection)"
+            )
+            if self.false_alarm:
+                v += f", false alarms {self.false_alarm:g}"
+            if self.reward:
+                v += f", reward {self.reward:.6g}{money} per audited complier"
+            if self.fund_share:
+                v += f", {self.fund_share:g} of fines to the crisis fund"
+            parts.append(v)
+        if self.horizontal:
+            err = (
+                "with the noise's observation error"
+                if self.peer_error is None
+                else f"with error {self.peer_error:g}"
+            )
+            fine = f"peer fine {self.peer_fine:.6g}{money}" if self.peer_fine else "no peer fine"
+            parts.append(f"peers observe each other {err}, {fine}")
+        if not parts:
+            parts.append("no audits and no peer observation")
+        rule = {"audit": "on audit", "peers": "on peers' reports", "exact": "on the true action"}[
+            self.verification
+        ]
+        return "; ".join(parts) + f"; transfers paid {rule}"
 
     @property
     def horizontal(self) -> bool:
@@ -255,11 +305,28 @@ class Shock:
     players: tuple | None = None
     length: int = 1
 
+    def describe(self) -> str:
+        """One readable line.
+
+        >>> Shock(50, length=2).describe()
+        'every jurisdiction forced to defect in rounds 50-51'
+        """
+        who = "every jurisdiction" if self.players is None else ", ".join(map(str, self.players))
+        when = (
+            f"round {self.round}"
+            if self.length == 1
+            else f"rounds {self.round}-{self.round + self.length - 1}"
+        )
+        return f"{who} forced to defect in {when}"
+
     def __post_init__(self):
         r = self.round
         if isinstance(r, bool) or not isinstance(r, int) or r < 1:
-            raise InputError("must be an integer >= 1 (round 0 has no pre-shock level)",
-                             field="Shock.round", value=r)
+            raise InputError(
+                "must be an integer >= 1 (round 0 has no pre-shock level)",
+                field="Shock.round",
+                value=r,
+            )
         if isinstance(self.length, bool) or not isinstance(self.length, int) or self.length < 1:
             raise InputError("must be an integer >= 1", field="Shock.length", value=self.length)
         if self.players is not None:

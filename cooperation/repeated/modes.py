@@ -41,6 +41,36 @@ from .theory import deterrence_fine
 __all__ = ["ModeComparison", "compare_modes"]
 
 MODES = ("hierarchy", "peer")
+# attributes of a mode's SimulationResult shown in the table, under their own names
+ROW = (
+    "cooperation_rate",
+    "final_cooperation",
+    "collapse_share",
+    "recovery_median",
+    "recovered_share",
+    "fines_per_run",
+    "fund_per_run",
+    "transfers_per_run",
+    "welfare_per_round",
+    "welfare_share",
+    "mean_total_payoff",
+)
+#: the columns of ModeComparison.table; transfers_net_per_run is the mode's
+#: transfers_per_run, higher_level_pays_per_run what the higher level pays per run
+COLUMNS = (
+    "cooperation_rate",
+    "final_cooperation",
+    "collapse_share",
+    "recovery_median",
+    "recovered_share",
+    "fines_per_run",
+    "fund_per_run",
+    "higher_level_pays_per_run",
+    "transfers_net_per_run",
+    "welfare_per_round",
+    "welfare_share",
+    "mean_total_payoff",
+)
 
 
 @dataclass(frozen=True, repr=False)
@@ -62,9 +92,26 @@ class ModeComparison(ResultMixin):
 
     def _summary(self):
         t = self.table
-        return [(m, f"cooperation {t.loc[m, 'cooperation_rate']:.3f}, collapse "
-                    f"{t.loc[m, 'collapse_share']:.3f}, welfare share "
-                    f"{t.loc[m, 'welfare_share']:.3f}") for m in t.index]
+        return [
+            (
+                m,
+                f"cooperation {t.loc[m, 'cooperation_rate']:.3f}, collapse "
+                f"{t.loc[m, 'collapse_share']:.3f}, welfare share "
+                f"{t.loc[m, 'welfare_share']:.3f}",
+            )
+            for m in t.index
+        ]
+
+    def explanations(self) -> dict:
+        """``{column: sentence}`` for every NaN or infinite value of :attr:`table`, with
+        the reason per mode (:meth:`SimulationResult.explanations`)."""
+        why: dict = {}
+        for mode, res in self.results.items():
+            for k, text in res.explanations().items():
+                col = "transfers_net_per_run" if k == "transfers_per_run" else k
+                if col in self.table.columns and not np.isfinite(self.table.loc[mode, col]):
+                    why.setdefault(col, []).append(f"{mode}: {text}")
+        return {k: "; ".join(v) for k, v in why.items()}
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy: one row per (mode, round, jurisdiction) of cooperation and payoff."""
@@ -77,8 +124,7 @@ class ModeComparison(ResultMixin):
 
     def by_jurisdiction(self) -> pd.DataFrame:
         """Per mode and jurisdiction: payoffs, cooperation and money flows."""
-        return pd.concat({m: r.by_jurisdiction() for m, r in self.results.items()},
-                         names=["mode"])
+        return pd.concat({m: r.by_jurisdiction() for m, r in self.results.items()}, names=["mode"])
 
     def plot(self, ax=None, **kwargs):
         """Cooperation by round in both modes; returns ``(fig, ax)``
@@ -87,28 +133,35 @@ class ModeComparison(ResultMixin):
 
 
 def _row(res: SimulationResult, higher_level: float) -> dict:
-    rec = res.recovery_summary()
-    return {"cooperation_rate": res.cooperation_rate,
-            "final_cooperation": float(np.nanmean(res.cooperation_by_round[-1])),
-            "collapse_share": res.collapse_share,
-            "recovery_median": rec["recovery_median"],
-            "recovered_share": rec["recovered_share"],
-            "fines_per_run": res.fines_collected,
-            "fund_per_run": res.fund,
-            "higher_level_pays_per_run": higher_level,
-            "transfers_net_per_run": float(res.transfers_received.sum()),
-            "welfare_per_round": res.welfare,
-            "welfare_share": res.welfare_share,
-            "mean_total_payoff": float(res.scores.sum(axis=1).mean())}
+    """One mode's row of :attr:`ModeComparison.table`: attributes of its
+    :class:`SimulationResult` under their own names, and what the higher level pays."""
+    row = {k: getattr(res, k) for k in ROW}
+    row["higher_level_pays_per_run"] = higher_level
+    row["transfers_net_per_run"] = row.pop("transfers_per_run")
+    return {k: row[k] for k in COLUMNS}
 
 
-def compare_modes(scenario, *, rounds: int = 60, runs: int = 2000, noise=0.02,
-                  audit_prob: float = 0.3, accuracy: float = 0.9, fine: float | None = None,
-                  subsidy=None, peer_error: float = 0.05, peer_fine: float = 0.0,
-                  transfers=None, hierarchy_strategy: Strategy | None = None,
-                  peer_strategy: Strategy | None = None, shock="auto", seed=0,
-                  continuation: float | None = None, progress: bool = False
-                  ) -> ModeComparison:
+def compare_modes(
+    scenario,
+    *,
+    rounds: int = 60,
+    runs: int = 2000,
+    noise=0.02,
+    audit_prob: float = 0.3,
+    accuracy: float = 0.9,
+    fine: float | None = None,
+    subsidy=None,
+    peer_error: float = 0.05,
+    peer_fine: float = 0.0,
+    transfers=None,
+    hierarchy_strategy: Strategy | None = None,
+    peer_strategy: Strategy | None = None,
+    shock="auto",
+    seed=0,
+    continuation: float | None = None,
+    progress: bool = False,
+    cooperative=None,
+) -> ModeComparison:
     """Simulate hierarchy-led and peer-led governance with the same seeds.
 
     Parameters
@@ -138,6 +191,12 @@ def compare_modes(scenario, *, rounds: int = 60, runs: int = 2000, noise=0.02,
         ``rounds // 2`` (a crisis year), to measure recovery.
     seed : int, SeedSequence or Generator
     continuation : float, optional
+    progress : bool
+        tqdm progress bars over runs.
+    cooperative : label, index or one per player, optional
+        The cooperative action of each jurisdiction (as in :func:`as_stage`);
+        default its cooperative level. ``sustained_target(scenario).indices``
+        gives the target of the compensation calculator (the social optimum).
 
     Returns
     -------
@@ -154,7 +213,7 @@ def compare_modes(scenario, *, rounds: int = 60, runs: int = 2000, noise=0.02,
     hierarchy             0.930            0.00
     peer                  0.922            0.02
     """
-    stage = as_stage(scenario)
+    stage = as_stage(scenario, cooperative=cooperative)
     players = stage.players
     n = stage.n
     if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 2:
@@ -163,9 +222,12 @@ def compare_modes(scenario, *, rounds: int = 60, runs: int = 2000, noise=0.02,
         gain = float(np.max(stage.max_gain()))
         fine = deterrence_fine(gain, audit_prob, accuracy)
         if not math.isfinite(fine):
-            raise InputError("no fine can deter with these audits (q a = 0)",
-                             field="audit_prob", value=audit_prob,
-                             fix="raise audit_prob and accuracy, or give fine=")
+            raise InputError(
+                "no fine can deter with these audits (q a = 0)",
+                field="audit_prob",
+                value=audit_prob,
+                fix="raise audit_prob and accuracy, or give fine=",
+            )
     if shock == "auto":
         shock = Shock(round=max(1, rounds // 2))
     elif shock is not None and not isinstance(shock, Shock):
@@ -174,27 +236,45 @@ def compare_modes(scenario, *, rounds: int = 60, runs: int = 2000, noise=0.02,
         subsidy = np.full(n, float(subsidy))
     sub = resolve_transfers(subsidy, players)
     if sub is not None and np.any(sub < 0):
-        raise InputError("a subsidy from the higher level is paid, not collected: must be "
-                         ">= 0", field="subsidy", value=sub.tolist())
+        raise InputError(
+            "a subsidy from the higher level is paid, not collected: must be >= 0",
+            field="subsidy",
+            value=sub.tolist(),
+        )
     peer_t = resolve_transfers(transfers, players)
     nz = as_noise(noise)
     h_strat = hierarchy_strategy or Opportunist()
     p_strat = peer_strategy or TrustThreshold()
-    h_mon = Monitoring(audit_prob=audit_prob, accuracy=accuracy, fine=fine, fund_share=1.0,
-                       verify="audit")
+    h_mon = Monitoring(
+        audit_prob=audit_prob, accuracy=accuracy, fine=fine, fund_share=1.0, verify="audit"
+    )
     p_mon = Monitoring(peer_error=peer_error, peer_fine=peer_fine, verify="peers")
-    common = dict(rounds=rounds, runs=runs, noise=nz, continuation=continuation, seed=seed,
-                  shock=shock, progress=progress)
+    common = dict(
+        rounds=rounds,
+        runs=runs,
+        noise=nz,
+        continuation=continuation,
+        seed=seed,
+        shock=shock,
+        progress=progress,
+    )
     h = simulate(stage, h_strat, monitoring=h_mon, transfers=sub, **common)
     p = simulate(stage, p_strat, monitoring=p_mon, transfers=peer_t, **common)
     higher_h = float(h.transfers_received.sum() + h.rewards_received.sum())
     higher_p = float(max(p.transfers_received.sum(), 0.0))
-    table = pd.DataFrame([_row(h, higher_h), _row(p, higher_p)],
-                         index=pd.Index(MODES, name="mode"))
-    settings = {"fine": fine, "audit_prob": audit_prob, "accuracy": accuracy,
-                "peer_error": peer_error, "peer_fine": peer_fine, "noise": nz,
-                "shock": shock, "seed": seed, "hierarchy_strategy": str(h_strat),
-                "peer_strategy": str(p_strat),
-                "subsidy": None if sub is None else sub.tolist(),
-                "transfers": None if peer_t is None else peer_t.tolist()}
+    table = pd.DataFrame([_row(h, higher_h), _row(p, higher_p)], index=pd.Index(MODES, name="mode"))
+    settings = {
+        "fine": fine,
+        "audit_prob": audit_prob,
+        "accuracy": accuracy,
+        "peer_error": peer_error,
+        "peer_fine": peer_fine,
+        "noise": nz,
+        "shock": shock,
+        "seed": seed,
+        "hierarchy_strategy": str(h_strat),
+        "peer_strategy": str(p_strat),
+        "subsidy": None if sub is None else sub.tolist(),
+        "transfers": None if peer_t is None else peer_t.tolist(),
+    }
     return ModeComparison({"hierarchy": h, "peer": p}, table, settings)

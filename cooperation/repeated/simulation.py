@@ -30,24 +30,32 @@ discounted payoff with discount factor ``delta``; ``rounds`` caps ``L``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .._result import ResultMixin
 from ..errors import InputError
-from . import _plotting
 from .engine import run_engine
+from .limits import MAX_ROUND_CELLS, MAX_RUN_CELLS, MAX_SLOTS, check_size
 from .mechanisms import Monitoring, Shock, as_noise
+from .results import SimulationResult
 from .stage import as_stage
 from .strategies import Strategy
 from .theory import compliance_incentive
 
-__all__ = ["SimulationResult", "simulate", "resolve_transfers", "resolve_strategies"]
+__all__ = [
+    "SimulationResult",
+    "simulate",
+    "resolve_transfers",
+    "resolve_strategies",
+    "check_size",
+    "MAX_RUN_CELLS",
+    "MAX_ROUND_CELLS",
+    "MAX_SLOTS",
+]
 
-HISTORY_AUTO_LIMIT = 20_000_000     # runs x rounds x players kept as a bool array
-CONTINUATION_TAIL = 1e-9            # horizon when only delta is given: P(L > horizon)
+HISTORY_AUTO_LIMIT = 20_000_000  # runs x rounds x players kept as a bool array
+CONTINUATION_TAIL = 1e-9  # horizon when only delta is given: P(L > horizon)
 
 
 def _int(x, name, lo):
@@ -64,32 +72,44 @@ def resolve_strategies(strategies, players) -> tuple[list[Strategy], np.ndarray]
     elif isinstance(strategies, dict):
         unknown = [k for k in strategies if k not in players]
         if unknown:
-            raise InputError(f"unknown player; players are {list(players)}",
-                             field="strategies", value=unknown)
+            raise InputError(
+                f"unknown player; players are {list(players)}", field="strategies", value=unknown
+            )
         missing = [p for p in players if p not in strategies]
         if missing:
-            raise InputError(f"needs a strategy for every player; missing {missing}",
-                             field="strategies", value=sorted(strategies))
+            raise InputError(
+                f"needs a strategy for every player; missing {missing}",
+                field="strategies",
+                value=sorted(strategies),
+            )
         seq = [strategies[p] for p in players]
     elif isinstance(strategies, (list, tuple)):
         seq = list(strategies)
         if len(seq) != n:
-            raise InputError(f"needs one strategy per player ({n}: {list(players)[:8]}), "
-                             f"got {len(seq)}", field="strategies", value=len(seq),
-                             fix="pass a list of the right length, a dict by player, or one "
-                                 "strategy for all")
+            raise InputError(
+                f"needs one strategy per player ({n}: {list(players)[:8]}), got {len(seq)}",
+                field="strategies",
+                value=len(seq),
+                fix="pass a list of the right length, a dict by player, or one strategy for all",
+            )
     else:
-        raise InputError("must be a strategy, a list of strategies (one per player) or a dict "
-                         "player -> strategy", field="strategies", value=strategies)
+        raise InputError(
+            "must be a strategy, a list of strategies (one per player) or a dict "
+            "player -> strategy",
+            field="strategies",
+            value=strategies,
+        )
     distinct: list[Strategy] = []
     assign = np.empty(n, dtype=np.intp)
     for j, s in enumerate(seq):
         if isinstance(s, type) and issubclass(s, Strategy):
-            raise InputError("pass a strategy instance, e.g. TitForTat(), not the class",
-                             field=f"strategies[{j}]", value=s.__name__)
+            raise InputError(
+                "pass a strategy instance, e.g. TitForTat(), not the class",
+                field=f"strategies[{j}]",
+                value=s.__name__,
+            )
         if not isinstance(s, Strategy):
-            raise InputError("must be a repeated-play strategy", field=f"strategies[{j}]",
-                             value=s)
+            raise InputError("must be a repeated-play strategy", field=f"strategies[{j}]", value=s)
         try:
             assign[j] = distinct.index(s)
         except ValueError:
@@ -110,217 +130,41 @@ def resolve_transfers(transfers, players) -> np.ndarray | None:
         ser = pd.Series(transfers, dtype=float)
         unknown = [k for k in ser.index if k not in players]
         if unknown:
-            raise InputError(f"unknown player; players are {list(players)[:8]}",
-                             field="transfers", value=unknown)
+            raise InputError(
+                f"unknown player; players are {list(players)[:8]}", field="transfers", value=unknown
+            )
         t = ser.reindex(list(players)).fillna(0.0).to_numpy(float)
     else:
         t = np.asarray(transfers, dtype=float).reshape(-1)
         if t.size != n:
-            raise InputError(f"needs one transfer per player ({n})", field="transfers",
-                             value=f"{t.size} values")
+            raise InputError(
+                f"needs one transfer per player ({n})", field="transfers", value=f"{t.size} values"
+            )
     if not np.all(np.isfinite(t)):
-        raise InputError("transfers must be finite numbers", field="transfers",
-                         value=t.tolist())
+        raise InputError("transfers must be finite numbers", field="transfers", value=t.tolist())
     return t
 
 
-@dataclass(frozen=True, repr=False)
-class SimulationResult(ResultMixin):
-    """Outcome of :func:`simulate` (see the module docstring for definitions).
-
-    Attributes
-    ----------
-    players, strategies : tuple of str
-    cooperated : bool ndarray (runs, rounds, n) or None
-        Actual actions; None when not kept (``history=False`` or too large).
-    scores : ndarray (runs, n)
-        Total payoff per run and jurisdiction, money of the mechanisms included.
-    lengths : ndarray (runs,)
-        Rounds played in each run.
-    cooperation_by_round, payoff_by_round : ndarray (rounds, n)
-        Share cooperating and mean stage payoff among the runs still going.
-    alive_by_round : ndarray (rounds,)
-    fines_by_round, rewards_by_round, transfers_by_round : ndarray (rounds,)
-        Mean per run (all jurisdictions together).
-    fines_paid, rewards_received, transfers_received, peer_net : ndarray (n,)
-        Mean per run and jurisdiction.
-    collapsed : bool ndarray (runs,)
-    recovery : ndarray (runs,) or None
-        Rounds to recover after the shock (inf: not within the run; NaN: not
-        applicable, e.g. no cooperation before the shock).
-    welfare_share, welfare_ratio : float
-    temptation, incentive : ndarray (n,)
-        One-shot gain from defecting at all-cooperate, and the expected money
-        advantage of complying under the monitoring regime.
-    """
-
-    players: tuple
-    strategies: tuple
-    rounds: int
-    runs: int
-    unit: str
-    cooperated: np.ndarray | None
-    scores: np.ndarray
-    lengths: np.ndarray
-    cooperation_by_round: np.ndarray
-    payoff_by_round: np.ndarray
-    alive_by_round: np.ndarray
-    fines_by_round: np.ndarray
-    rewards_by_round: np.ndarray
-    transfers_by_round: np.ndarray
-    fines_paid: np.ndarray
-    rewards_received: np.ndarray
-    transfers_received: np.ndarray
-    peer_net: np.ndarray
-    fund: float
-    collapsed: np.ndarray
-    collapse_level: float
-    window: int
-    recovery: np.ndarray | None
-    welfare: float
-    optimum_welfare: float
-    defect_welfare: float
-    welfare_share: float
-    welfare_ratio: float
-    temptation: np.ndarray
-    incentive: np.ndarray
-    settings: dict = field(default_factory=dict)
-    notes: tuple = ()
-
-    # ------------------------------------------------------------------ scalars
-    @property
-    def n_players(self) -> int:
-        return len(self.players)
-
-    @property
-    def cooperation_rate(self) -> float:
-        """Share of cooperative actions over all rounds played, runs and jurisdictions."""
-        played = self.alive_by_round.sum() * self.n_players
-        return float((self.cooperation_by_round * self.alive_by_round[:, None]).sum()
-                     / max(played, 1))
-
-    @property
-    def collapse_share(self) -> float:
-        """Share of runs in which cooperation collapses."""
-        return float(self.collapsed.mean())
-
-    @property
-    def fines_collected(self) -> float:
-        """Mean fines per run (all jurisdictions)."""
-        return float(self.fines_paid.sum())
-
-    @property
-    def deterred(self) -> np.ndarray:
-        """Whether monitoring deters each jurisdiction's one-shot temptation:
-        ``incentive >= temptation`` (``q a F >= gain`` with audits only)."""
-        return self.incentive >= self.temptation - 1e-12 * np.maximum(1, abs(self.temptation))
-
-    @property
-    def mean_scores(self) -> pd.Series:
-        return pd.Series(self.scores.mean(axis=0), index=pd.Index(self.players,
-                                                                  name="jurisdiction"))
-
-    def recovery_summary(self) -> dict:
-        """Median rounds to recover, share of runs that recovered, runs concerned."""
-        if self.recovery is None:
-            return {"recovery_median": math.nan, "recovered_share": math.nan,
-                    "shocked_runs": 0}
-        rec = self.recovery[~np.isnan(self.recovery)]
-        if rec.size == 0:
-            return {"recovery_median": math.nan, "recovered_share": math.nan,
-                    "shocked_runs": 0}
-        return {"recovery_median": float(np.median(rec)),
-                "recovered_share": float(np.isfinite(rec).mean()),
-                "shocked_runs": int(rec.size)}
-
-    def summary(self) -> pd.Series:
-        """The headline numbers as a Series."""
-        out = {"runs": self.runs, "rounds": self.rounds,
-               "mean_length": float(self.lengths.mean()),
-               "cooperation_rate": self.cooperation_rate,
-               "final_cooperation": float(self.cooperation_by_round[-1].mean())
-               if self.alive_by_round[-1] else math.nan,
-               "collapse_share": self.collapse_share,
-               "fines_per_run": self.fines_collected,
-               "fund_per_run": self.fund,
-               "rewards_per_run": float(self.rewards_received.sum()),
-               "transfers_per_run": float(self.transfers_received.sum()),
-               "welfare_per_round": self.welfare,
-               "welfare_share": self.welfare_share,
-               "welfare_ratio": self.welfare_ratio}
-        out.update(self.recovery_summary())
-        return pd.Series(out, name="value")
-
-    def _summary(self):
-        s = self.summary()
-        return [("players", list(self.players)[:8]), ("strategies", list(self.strategies)[:8]),
-                ("runs x rounds", f"{self.runs} x {self.rounds}"),
-                ("cooperation rate", round(s["cooperation_rate"], 4)),
-                ("collapse share", round(s["collapse_share"], 4)),
-                ("welfare share", round(s["welfare_share"], 4)),
-                ("fines per run", round(s["fines_per_run"], 6)),
-                ("recovery (median rounds)", s["recovery_median"]),
-                ("notes", "; ".join(self.notes) or "-")]
-
-    # ------------------------------------------------------------------ tables
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy: one row per (round, jurisdiction): cooperation share, mean stage payoff,
-        runs still going."""
-        T, n = self.cooperation_by_round.shape
-        return pd.DataFrame({
-            "round": np.repeat(np.arange(T), n),
-            "jurisdiction": np.tile(np.array(self.players, dtype=object), T),
-            "strategy": np.tile(np.array(self.strategies, dtype=object), T),
-            "cooperation": self.cooperation_by_round.ravel(),
-            "payoff": self.payoff_by_round.ravel(),
-            "alive_runs": np.repeat(self.alive_by_round, n)})
-
-    def by_round(self) -> pd.DataFrame:
-        """One row per round: cooperation (all jurisdictions), welfare, money per run."""
-        alive = np.maximum(self.alive_by_round, 1)
-        return pd.DataFrame({
-            "cooperation": self.cooperation_by_round.mean(axis=1),
-            "welfare": self.payoff_by_round.sum(axis=1),
-            "alive_runs": self.alive_by_round,
-            "fines": self.fines_by_round * self.runs / alive,
-            "rewards": self.rewards_by_round * self.runs / alive,
-            "transfers": self.transfers_by_round * self.runs / alive,
-        }, index=pd.RangeIndex(len(self.alive_by_round), name="round"))
-
-    def by_jurisdiction(self) -> pd.DataFrame:
-        """One row per jurisdiction: strategy, mean and sd of the total payoff,
-        cooperation rate, money flows per run, temptation vs incentive."""
-        played = self.alive_by_round.sum()
-        coop = (self.cooperation_by_round * self.alive_by_round[:, None]).sum(0) / max(played, 1)
-        return pd.DataFrame({
-            "strategy": list(self.strategies),
-            "score_mean": self.scores.mean(axis=0),
-            "score_sd": self.scores.std(axis=0),
-            "cooperation": coop,
-            "fines_paid": self.fines_paid,
-            "rewards": self.rewards_received,
-            "transfers": self.transfers_received,
-            "peer_sanctions_net": self.peer_net,
-            "temptation": self.temptation,
-            "incentive": self.incentive,
-            "deterred": self.deterred,
-        }, index=pd.Index(self.players, name="jurisdiction"))
-
-    def plot(self, ax=None, **kwargs):
-        """Cooperation rate by round; returns ``(fig, ax)``.
-
-        Draws with :func:`cooperation.report.repeated.plot_cooperation`, which the
-        report layer registers when it is imported (this module never imports it).
-        """
-        return _plotting.plot("simulation", self, ax=ax, **kwargs)
-
-
-def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000, noise=0.0,
-             monitoring: Monitoring | None = None, transfers=None,
-             continuation: float | None = None, seed=0, *, shock: Shock | None = None,
-             cooperative=None, defect="best", chunk: int | None = None, history="auto",
-             window: int | None = None, collapse_level: float = 0.5,
-             progress: bool = False) -> SimulationResult:
+def simulate(
+    stage_game,
+    strategies,
+    rounds: int | None = 100,
+    runs: int = 1000,
+    noise=0.0,
+    monitoring: Monitoring | None = None,
+    transfers=None,
+    continuation: float | None = None,
+    seed=0,
+    *,
+    shock: Shock | None = None,
+    cooperative=None,
+    defect="best",
+    chunk: int | None = None,
+    history="auto",
+    window: int | None = None,
+    collapse_level: float = 0.5,
+    progress: bool = False,
+) -> SimulationResult:
     """Simulate many runs of a repeated n-player game as arrays.
 
     Parameters
@@ -379,6 +223,7 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
     runs = _int(runs, "runs", 1)
     notes = []
     rounds, continuation = _horizon(rounds, continuation, notes)
+    check_size(runs, rounds, n)
     nz = as_noise(noise)
     if monitoring is not None and not isinstance(monitoring, Monitoring):
         raise InputError("must be a Monitoring (or None)", field="monitoring", value=monitoring)
@@ -391,8 +236,9 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
     if history == "auto":
         keep = runs * rounds * n <= HISTORY_AUTO_LIMIT
         if not keep:
-            notes.append("actions not kept (runs x rounds x players > 2e7); "
-                         "pass history=True to keep them")
+            notes.append(
+                "actions not kept (runs x rounds x players > 2e7); pass history=True to keep them"
+            )
     else:
         keep = bool(history)
     if chunk is not None:
@@ -401,42 +247,81 @@ def simulate(stage_game, strategies, rounds: int | None = 100, runs: int = 1000,
     if monitoring is not None and monitoring.peer_error is not None:
         eps = monitoring.peer_error
     incentive = compliance_incentive(monitoring, t, n, eps)
-    res = run_engine(stage, distinct, assign, runs=runs, rounds=rounds, noise=nz,
-                     monitoring=monitoring, transfers=t, continuation=continuation, seed=seed,
-                     incentive=incentive, shock=shock_spec, chunk=chunk, keep_history=keep,
-                     window=window, progress=progress)
+    res = run_engine(
+        stage,
+        distinct,
+        assign,
+        runs=runs,
+        rounds=rounds,
+        noise=nz,
+        monitoring=monitoring,
+        transfers=t,
+        continuation=continuation,
+        seed=seed,
+        incentive=incentive,
+        shock=shock_spec,
+        chunk=chunk,
+        keep_history=keep,
+        window=window,
+        progress=progress,
+    )
     notes.extend(res.notes)
     notes.extend(stage.notes)
-    settings = {"noise": nz, "monitoring": monitoring, "continuation": continuation,
-                "seed": seed if isinstance(seed, (int, np.integer)) else repr(seed),
-                "transfers": None if t is None else t.tolist(), "shock": shock,
-                "defect_actions": [d for _, d in stage.action_labels],
-                "cooperative_actions": [c for c, _ in stage.action_labels]}
-    return _result(res, stage, [str(distinct[k]) for k in assign], monitoring, incentive,
-                   collapse_level, settings, notes)
+    settings = {
+        "noise": nz,
+        "monitoring": monitoring,
+        "continuation": continuation,
+        "seed": seed if isinstance(seed, (int, np.integer)) else repr(seed),
+        "transfers": None if t is None else t.tolist(),
+        "shock": shock,
+        "defect_actions": [d for _, d in stage.action_labels],
+        "cooperative_actions": [c for c, _ in stage.action_labels],
+    }
+    return _result(
+        res,
+        stage,
+        [str(distinct[k]) for k in assign],
+        monitoring,
+        incentive,
+        collapse_level,
+        settings,
+        notes,
+    )
 
 
 def _horizon(rounds, continuation, notes):
     """The checked horizon and continuation probability (``delta = 1`` with a horizon is a
     fixed horizon; no horizon: the round past which a run lasts with probability < 1e-9)."""
     if continuation is not None:
-        if isinstance(continuation, bool) or not isinstance(
-                continuation, (int, float, np.integer, np.floating)) or math.isnan(
-                float(continuation)) or not 0.0 <= float(continuation) <= 1.0:
-            raise InputError("a continuation probability must lie in [0, 1]",
-                             field="continuation", value=continuation)
+        if (
+            isinstance(continuation, bool)
+            or not isinstance(continuation, (int, float, np.integer, np.floating))
+            or math.isnan(float(continuation))
+            or not 0.0 <= float(continuation) <= 1.0
+        ):
+            raise InputError(
+                "a continuation probability must lie in [0, 1]",
+                field="continuation",
+                value=continuation,
+            )
         continuation = float(continuation)
     if rounds is None:
         if continuation is None or continuation >= 1.0:
-            raise InputError("needs a horizon: with no continuation probability below 1 the "
-                             "game never ends", field="rounds", value=rounds,
-                             fix="give rounds=<int>, or continuation < 1")
-        rounds = 1 if continuation == 0 else max(
-            1, math.ceil(math.log(CONTINUATION_TAIL) / math.log(continuation)))
+            raise InputError(
+                "needs a horizon: with no continuation probability below 1 the game never ends",
+                field="rounds",
+                value=rounds,
+                fix="give rounds=<int>, or continuation < 1",
+            )
+        rounds = (
+            1
+            if continuation == 0
+            else max(1, math.ceil(math.log(CONTINUATION_TAIL) / math.log(continuation)))
+        )
         notes.append(f"horizon {rounds} rounds (P(run longer) < {CONTINUATION_TAIL:g})")
     rounds = _int(rounds, "rounds", 1)
     if continuation is not None and continuation >= 1.0:
-        continuation = None      # delta = 1 with a horizon: a fixed horizon
+        continuation = None  # delta = 1 with a horizon: a fixed horizon
     return rounds, continuation
 
 
@@ -454,22 +339,28 @@ def _shock_spec(shock, players, rounds):
         for p in shock.players:
             if isinstance(p, str):
                 if p not in players:
-                    raise InputError(f"unknown player; players are {list(players)[:8]}",
-                                     field="Shock.players", value=p)
+                    raise InputError(
+                        f"unknown player; players are {list(players)[:8]}",
+                        field="Shock.players",
+                        value=p,
+                    )
                 mask[players.index(p)] = True
             else:
                 if not 0 <= int(p) < n:
-                    raise InputError(f"must be a player index in 0..{n - 1}",
-                                     field="Shock.players", value=p)
+                    raise InputError(
+                        f"must be a player index in 0..{n - 1}", field="Shock.players", value=p
+                    )
                 mask[int(p)] = True
     if shock.round >= rounds:
-        raise InputError(f"must be before the horizon ({rounds} rounds)",
-                         field="Shock.round", value=shock.round)
+        raise InputError(
+            f"must be before the horizon ({rounds} rounds)", field="Shock.round", value=shock.round
+        )
     return shock.round, shock.length, mask
 
 
-def _result(res, stage, strategy_names, monitoring, incentive, collapse_level, settings,
-            notes) -> SimulationResult:
+def _result(
+    res, stage, strategy_names, monitoring, incentive, collapse_level, settings, notes
+) -> SimulationResult:
     """Per-run means, shares among the runs still going, and welfare against the optimum."""
     runs = res.runs
     alive = res.alive_by_round
@@ -485,17 +376,36 @@ def _result(res, stage, strategy_names, monitoring, incentive, collapse_level, s
     fines_per_run = res.fines_paid / runs
     fund = float(fines_per_run.sum() * (monitoring.fund_share if monitoring else 0.0))
     return SimulationResult(
-        players=tuple(stage.players), strategies=tuple(strategy_names),
-        rounds=res.rounds, runs=runs, unit=stage.unit, cooperated=res.history,
-        scores=res.scores, lengths=res.lengths, cooperation_by_round=coop_by_round,
-        payoff_by_round=pay_by_round, alive_by_round=alive,
+        players=tuple(stage.players),
+        strategies=tuple(strategy_names),
+        rounds=res.rounds,
+        runs=runs,
+        unit=stage.unit,
+        cooperated=res.history,
+        scores=res.scores,
+        lengths=res.lengths,
+        cooperation_by_round=coop_by_round,
+        payoff_by_round=pay_by_round,
+        alive_by_round=alive,
         fines_by_round=res.fines_by_round / runs,
         rewards_by_round=res.rewards_by_round / runs,
-        transfers_by_round=res.transfers_by_round / runs, fines_paid=fines_per_run,
+        transfers_by_round=res.transfers_by_round / runs,
+        fines_paid=fines_per_run,
         rewards_received=res.rewards_received / runs,
-        transfers_received=res.transfers_received / runs, peer_net=res.peer_net / runs,
-        fund=fund, collapsed=res.window_share < collapse_level, collapse_level=collapse_level,
-        window=res.window, recovery=res.recovery, welfare=W, optimum_welfare=w_opt,
-        defect_welfare=w_d, welfare_share=share, welfare_ratio=ratio,
-        temptation=stage.temptation(), incentive=incentive, settings=settings,
-        notes=tuple(notes))
+        transfers_received=res.transfers_received / runs,
+        peer_net=res.peer_net / runs,
+        fund=fund,
+        collapsed=res.window_share < collapse_level,
+        collapse_level=collapse_level,
+        window=res.window,
+        recovery=res.recovery,
+        welfare=W,
+        optimum_welfare=w_opt,
+        defect_welfare=w_d,
+        welfare_share=share,
+        welfare_ratio=ratio,
+        temptation=stage.temptation(),
+        incentive=incentive,
+        settings=settings,
+        notes=tuple(notes),
+    )
