@@ -45,6 +45,7 @@ from .types import _TOO_LARGE, label
 
 __all__ = ["load_scenario", "scenario_from_dict", "read_scenario", "LoadNotes"]
 
+
 @dataclass
 class LoadNotes:
     """What loading a file did besides building the scenario: the files it read, and the
@@ -96,15 +97,18 @@ def load_scenario(path: str | os.PathLike, *, allow_outside: bool = False) -> Sc
     return read_scenario(path, allow_outside=allow_outside)[0]
 
 
-def read_scenario(path: str | os.PathLike, *,
-                  allow_outside: bool = False) -> tuple[Scenario, LoadNotes]:
+def read_scenario(
+    path: str | os.PathLike, *, allow_outside: bool = False
+) -> tuple[Scenario, LoadNotes]:
     """:func:`load_scenario`, and the :class:`LoadNotes` of what it read and filled in."""
     p = scenario_file(path)
     src = _shown(p)
     text = read_text(p, "text (is it a TOML file?)")
     if not text.strip():
-        raise ScenarioError("the file is empty; a scenario needs at least unit, jurisdictions "
-                            "and hazards", source=src)
+        raise ScenarioError(
+            "the file is empty; a scenario needs at least unit, jurisdictions and hazards",
+            source=src,
+        )
     data = parse_toml(text, src)
     notes = LoadNotes(files=[src])
     scenario = _build(data, src, p.parent, allow_outside, notes)
@@ -119,11 +123,13 @@ def parse_toml(text: str, src: str | None) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"is not valid TOML: {exc}", source=src) from None
     except RecursionError:
-        raise ScenarioError(f"is not a scenario: tables or arrays nest deeper than "
-                            f"{MAX_DEPTH} levels", source=src) from None
-    except ValueError:                    # an integer of more than 4300 digits
-        raise ScenarioError(f"holds an integer too long to read; {_TOO_LARGE}",
-                            source=src) from None
+        raise ScenarioError(
+            f"is not a scenario: tables or arrays nest deeper than {MAX_DEPTH} levels", source=src
+        ) from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise ScenarioError(
+            f"holds an integer too long to read; {_TOO_LARGE}", source=src
+        ) from None
     _check_limits(data, src)
     return data
 
@@ -134,12 +140,19 @@ def _check_limits(data: Mapping, src: str | None) -> None:
         value, where, depth = stack.pop()
         if isinstance(value, Mapping) or isinstance(value, list):
             if depth > MAX_DEPTH:
-                raise ScenarioError(f"tables or arrays nest deeper than {MAX_DEPTH} levels",
-                                    field=where, source=src, show_value=False)
-            items = (value.items() if isinstance(value, Mapping) else enumerate(value))
+                raise ScenarioError(
+                    f"tables or arrays nest deeper than {MAX_DEPTH} levels",
+                    field=where,
+                    source=src,
+                    show_value=False,
+                )
+            items = value.items() if isinstance(value, Mapping) else enumerate(value)
             for k, v in items:
-                sub = (f"{where}.{label(k)}" if where else label(k)) if isinstance(k, str) \
+                sub = (
+                    (f"{where}.{label(k)}" if where else label(k))
+                    if isinstance(k, str)
                     else f"{where}[{k}]"
+                )
                 stack.append((v, sub, depth + 1))
         elif isinstance(value, int) and not isinstance(value, bool):
             if abs(value) > MAX_MAGNITUDE:
@@ -148,31 +161,44 @@ def _check_limits(data: Mapping, src: str | None) -> None:
             raise ScenarioError(_TOO_LARGE, field=where, value=value, source=src)
 
 
-def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None,
-                       base: Path | None = None, allow_outside: bool = False) -> Scenario:
+def scenario_from_dict(
+    data: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    base: Path | None = None,
+    allow_outside: bool = False,
+) -> Scenario:
     """Build a Scenario from the parsed TOML structure (tables named in it are read
     from ``base``, the scenario's folder)."""
     if not isinstance(data, Mapping):
-        raise ScenarioError("must be a table of the scenario format", field="(top level)",
-                            value=type(data).__name__, source=source)
+        raise ScenarioError(
+            "must be a table of the scenario format",
+            field="(top level)",
+            value=type(data).__name__,
+            source=source,
+        )
     _check_limits(data, source)
     return _build(data, source, base or Path("."), allow_outside, LoadNotes())
 
 
-def _build(data: Mapping[str, Any], src, base: Path, allow_outside: bool,
-           notes: LoadNotes) -> Scenario:
+def _build(
+    data: Mapping[str, Any], src, base: Path, allow_outside: bool, notes: LoadNotes
+) -> Scenario:
     ctx = _Context(src, base, allow_outside, notes)
     for key in TOP.required:
         if key not in data and (where := _find_misplaced(data, key)):
-            raise ScenarioError(f"is missing at the top level but appears inside {where}",
-                                field=key, source=src, show_value=False,
-                                fix="in TOML, top-level keys must come before the first "
-                                    "[table] or [[array of tables]]: move the line up")
+            raise ScenarioError(
+                f"is missing at the top level but appears inside {where}",
+                field=key,
+                source=src,
+                show_value=False,
+                fix="in TOML, top-level keys must come before the first "
+                "[table] or [[array of tables]]: move the line up",
+            )
     notes.filled(TOP, TOP.field, read_table(TOP, data, TOP.field, src))
     for key in ("jurisdictions", "hazards"):
         if data[key] == []:
-            raise ScenarioError(f"needs at least one {key[:-1]}", field=key, value=[],
-                                source=src)
+            raise ScenarioError(f"needs at least one {key[:-1]}", field=key, value=[], source=src)
     levels = check_actions(_actions(data.get("actions"), ctx), src)
     level_names = [a.name for a in levels]
     jurs = _jurisdictions(data["jurisdictions"], level_names, ctx)
@@ -183,12 +209,22 @@ def _build(data: Mapping[str, Any], src, base: Path, allow_outside: bool,
     hazards = _hazards(data["hazards"], shares_from_table, ctx)
     stray = set(shares_from_table) - {h.name for h in hazards}
     if stray:
-        raise ScenarioError("the spillover table names unknown hazards", field="spillover",
-                            value=sorted(stray), source=src)
-    return Scenario(jurs, hazards, levels, unit=data["unit"],
-                    name=data.get("name", TOP["name"].default),
-                    description=data.get("description", TOP["description"].default),
-                    source=src, sources=data.get("sources", TOP["sources"].default))
+        raise ScenarioError(
+            "the spillover table names unknown hazards",
+            field="spillover",
+            value=sorted(stray),
+            source=src,
+        )
+    return Scenario(
+        jurs,
+        hazards,
+        levels,
+        unit=data["unit"],
+        name=data.get("name", TOP["name"].default),
+        description=data.get("description", TOP["description"].default),
+        source=src,
+        sources=data.get("sources", TOP["sources"].default),
+    )
 
 
 @dataclass
@@ -199,8 +235,14 @@ class _Context:
     notes: LoadNotes
 
     def resolve(self, ref, where: str, base: Path | None = None) -> Path:
-        path = resolve_reference(ref, where, base or self.base, self.src,
-                                 allow_outside=self.allow_outside, root=self.base)
+        path = resolve_reference(
+            ref,
+            where,
+            base or self.base,
+            self.src,
+            allow_outside=self.allow_outside,
+            root=self.base,
+        )
         self.notes.files.append(_shown(path))
         return path
 
@@ -249,36 +291,56 @@ def _jurisdictions(jdata, level_names, ctx: _Context) -> list[Jurisdiction]:
         named = _named(j, where)
         filled = check_values(JURISDICTION, j, named, ctx.src)
         ctx.notes.filled(JURISDICTION, named, filled)
-        jurs.append(Jurisdiction(j["name"], j["costs"],
-                                 j.get("capacity", JURISDICTION["capacity"].default),
-                                 j.get("population", JURISDICTION["population"].default)))
+        jurs.append(
+            Jurisdiction(
+                j["name"],
+                j["costs"],
+                j.get("capacity", JURISDICTION["capacity"].default),
+                j.get("population", JURISDICTION["population"].default),
+            )
+        )
     return jurs
 
 
 def _read_jurisdictions_csv(path: Path, level_names, ctx: _Context) -> list[dict]:
     where = _shown(path)
     cols = [f"cost_{lv}" for lv in level_names]
-    rows = read_csv(path, ["name"], ["name", "capacity", "population", *cols],
-                    allowed=lambda c: c.startswith("cost_"))
+    rows = read_csv(
+        path,
+        ["name"],
+        ["name", "capacity", "population", *cols],
+        allowed=lambda c: c.startswith("cost_"),
+    )
     header = [k for k in rows[0] if k != "_line"] if rows else []
     for key in header:
         if key.startswith("cost_") and key not in cols:
-            raise ScenarioError(f"cost column for an unknown level; levels are {level_names}",
-                                field=key, value=key[len("cost_"):], source=where)
+            raise ScenarioError(
+                f"cost column for an unknown level; levels are {level_names}",
+                field=key,
+                value=key[len("cost_") :],
+                source=where,
+            )
     missing = [c for c in cols if c not in header]
     if rows and missing:
-        raise ScenarioError(f"no column {missing}: every action level needs a cost (0 if it "
-                            "costs nothing); a level left out is not free", field="header",
-                            source=where, show_value=False)
+        raise ScenarioError(
+            f"no column {missing}: every action level needs a cost (0 if it "
+            "costs nothing); a level left out is not free",
+            field="header",
+            source=where,
+            show_value=False,
+        )
     out = []
     for r in rows:
         line = r["_line"]
         costs = {}
         for lv, col in zip(level_names, cols, strict=True):
             if r[col] == "":
-                raise ScenarioError("is empty: every level needs a cost (0 if it costs "
-                                    "nothing)", field=f"line {line}.{col}", source=where,
-                                    show_value=False)
+                raise ScenarioError(
+                    "is empty: every level needs a cost (0 if it costs nothing)",
+                    field=f"line {line}.{col}",
+                    source=where,
+                    show_value=False,
+                )
             costs[lv] = _float(r[col], f"line {line}.{col}", where)
         rec: dict[str, Any] = {"name": r["name"], "costs": costs}
         for key in ("capacity", "population"):
@@ -301,11 +363,15 @@ def _hazards(hdata, shares_from_table, ctx: _Context) -> list[Hazard]:
         check_keys(HAZARD, hz, where, src)
         named = _named(hz, where)
         if isinstance(hz.get("spillover"), str):
-            raise ScenarioError("must be a table { jurisdiction = share }; a file name here is "
-                                "the top-level spillover table written after [[hazards]]",
-                                field=f"{named}.spillover", value=hz["spillover"], source=src,
-                                fix="in TOML, top-level keys must come before the first "
-                                    "[[table]]: move the line up")
+            raise ScenarioError(
+                "must be a table { jurisdiction = share }; a file name here is "
+                "the top-level spillover table written after [[hazards]]",
+                field=f"{named}.spillover",
+                value=hz["spillover"],
+                source=src,
+                fix="in TOML, top-level keys must come before the first "
+                "[[table]]: move the line up",
+            )
         filled = check_values(HAZARD, hz, named, src)
         ctx.notes.filled(HAZARD, named, filled)
         name = hz["name"]
@@ -313,19 +379,43 @@ def _hazards(hdata, shares_from_table, ctx: _Context) -> list[Hazard]:
         if spill is None:
             spill = shares_from_table.get(name)
             if spill is None:
-                raise ScenarioError("has no spillover shares (inline or in the spillover "
-                                    "table)", field=f"{named}.spillover", source=src,
-                                    show_value=False)
+                raise ScenarioError(
+                    "has no spillover shares (inline or in the spillover table)",
+                    field=f"{named}.spillover",
+                    source=src,
+                    show_value=False,
+                )
         elif name in shares_from_table:
-            raise ScenarioError("shares are given both inline and in the spillover table",
-                                field=f"{named}.spillover", value=name, source=src)
+            raise ScenarioError(
+                "shares are given both inline and in the spillover table",
+                field=f"{named}.spillover",
+                value=name,
+                source=src,
+            )
         origins = hz.get("origins", HAZARD["origins"].default)
         origins = (origins,) if isinstance(origins, str) else tuple(origins)
-        d = {k: hz.get(k, HAZARD[k].default) for k in
-             ("prevention", "response", "aggregation", "weights", "process_runs",
-              "process_seed")}
-        hazards.append(Hazard(name, hz["probability"], hz["damage"], spill, origins,
-                              process=_read_process(hz, named, ctx), **d))
+        d = {
+            k: hz.get(k, HAZARD[k].default)
+            for k in (
+                "prevention",
+                "response",
+                "aggregation",
+                "weights",
+                "process_runs",
+                "process_seed",
+            )
+        }
+        hazards.append(
+            Hazard(
+                name,
+                hz["probability"],
+                hz["damage"],
+                spill,
+                origins,
+                process=_read_process(hz, named, ctx),
+                **d,
+            )
+        )
     return hazards
 
 
@@ -352,9 +442,13 @@ def _read_process(hz: Mapping[str, Any], where: str, ctx: _Context):
     src = ctx.src
     if "process" not in hz:
         if "damage_curve" in hz:
-            raise ScenarioError("a damage curve needs a response process",
-                                field=f"{where}.damage_curve", source=src, show_value=False,
-                                fix="add process = \"tasks.csv\" or drop damage_curve")
+            raise ScenarioError(
+                "a damage curve needs a response process",
+                field=f"{where}.damage_curve",
+                source=src,
+                show_value=False,
+                fix='add process = "tasks.csv" or drop damage_curve',
+            )
         return None
     from ..response.process import DamageCurve, ResponseProcess
 
@@ -366,15 +460,19 @@ def _read_process(hz: Mapping[str, Any], where: str, ctx: _Context):
     else:
         for k, t in enumerate(spec):
             if not isinstance(t, Mapping):
-                raise ScenarioError("must be a table", field=f"{where}.process[{k}]", value=t,
-                                    source=src)
+                raise ScenarioError(
+                    "must be a table", field=f"{where}.process[{k}]", value=t, source=src
+                )
         proc = ResponseProcess(spec, name=name, source=src)
     if proc.damage is not None:
-        raise ScenarioError("inside a scenario the damage curve is the hazard's damage_curve "
-                            "(shares of its damage); the process file gives one too",
-                            field=f"{where}.process", value=spec, source=src)
-    curve = DamageCurve.parse(hz["damage_curve"], f"{where}.damage_curve", src,
-                              value_key="share")
+        raise ScenarioError(
+            "inside a scenario the damage curve is the hazard's damage_curve "
+            "(shares of its damage); the process file gives one too",
+            field=f"{where}.process",
+            value=spec,
+            source=src,
+        )
+    curve = DamageCurve.parse(hz["damage_curve"], f"{where}.damage_curve", src, value_key="share")
     return proc.with_damage(curve)
 
 
@@ -396,21 +494,25 @@ def _float(text: str, field_name: str, where: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ScenarioError("must be a number", field=field_name, value=text,
-                            source=where) from None
+        raise ScenarioError(
+            "must be a number", field=field_name, value=text, source=where
+        ) from None
 
 
 def _read_spillover_csv(path: Path) -> dict[str, dict[str, float]]:
     where = _shown(path)
-    rows = read_csv(path, ["hazard", "jurisdiction", "share"], ["hazard", "jurisdiction",
-                                                                 "share"])
+    rows = read_csv(path, ["hazard", "jurisdiction", "share"], ["hazard", "jurisdiction", "share"])
     out: dict[str, dict[str, float]] = {}
     for r in rows:
         line = r["_line"]
         h, j = r["hazard"], r["jurisdiction"]
         table = out.setdefault(h, {})
         if j in table:
-            raise ScenarioError(f"repeats the pair ({label(h)}, {label(j)})",
-                                field=f"line {line}", source=where, show_value=False)
+            raise ScenarioError(
+                f"repeats the pair ({label(h)}, {label(j)})",
+                field=f"line {line}",
+                source=where,
+                show_value=False,
+            )
         table[j] = _float(r["share"], f"line {line}.share", where)
     return out

@@ -11,25 +11,46 @@ format reference, ``docs/reference/scenario-format.md``, is generated from
 them by :func:`format_reference`. The documentation and the loader therefore
 cannot disagree.
 
-Regenerate the reference with ``python -m cooperation.scenario.schema
-docs/reference/scenario-format.md`` (a test checks that it is up to date).
+Regenerate the reference with ``python scripts/gen_docs.py`` (a test checks that the
+committed page is up to date).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ScenarioError
 
-__all__ = ["Key", "Table", "REQUIRED", "TOP", "ACTION", "JURISDICTION", "HAZARD", "TASK",
-           "CSV_TABLES", "TABLES", "AGGREGATIONS", "MAX_MAGNITUDE", "MAX_PROCESS_RUNS",
-           "MAX_FILE_BYTES", "MAX_NAME_CHARS", "MAX_DEPTH", "DEFAULT_LEVELS", "KINDS",
-           "check_kind", "check_keys", "check_values", "read_table", "did_you_mean",
-           "format_reference"]
+__all__ = [
+    "Key",
+    "Table",
+    "REQUIRED",
+    "TOP",
+    "ACTION",
+    "JURISDICTION",
+    "HAZARD",
+    "TASK",
+    "CSV_TABLES",
+    "TABLES",
+    "AGGREGATIONS",
+    "MAX_MAGNITUDE",
+    "MAX_PROCESS_RUNS",
+    "MAX_FILE_BYTES",
+    "MAX_NAME_CHARS",
+    "MAX_DEPTH",
+    "DEFAULT_LEVELS",
+    "KINDS",
+    "check_kind",
+    "check_keys",
+    "check_values",
+    "read_table",
+    "did_you_mean",
+    "format_reference",
+]
 
 AGGREGATIONS = ("mean", "weakest_link", "best_shot", "weighted")
 #: largest magnitude of any number in a scenario (money, capacity, population, hours,
@@ -47,8 +68,10 @@ MAX_NAME_CHARS = 255
 MAX_DEPTH = 32
 
 #: the action ladder when a file has no [[actions]]
-DEFAULT_LEVELS = ({"name": "self", "effort": 0.0, "coordination": 0.0},
-                  {"name": "cooperate", "effort": 1.0, "coordination": 1.0})
+DEFAULT_LEVELS = (
+    {"name": "self", "effort": 0.0, "coordination": 0.0},
+    {"name": "cooperate", "effort": 1.0, "coordination": 1.0},
+)
 
 
 class _Required:
@@ -101,7 +124,8 @@ class Key:
     choices: tuple[str, ...] = ()
     applies: str = ""
     applies_when: Callable[[Mapping[str, Any]], bool] | None = field(
-        default=None, compare=False, repr=False)
+        default=None, compare=False, repr=False
+    )
 
     @property
     def required(self) -> bool:
@@ -155,15 +179,15 @@ class Table:
     doc: str
     keys: tuple[Key, ...]
 
+    def __post_init__(self):
+        object.__setattr__(self, "_index", {k.name: k for k in self.keys})
+
     def __getitem__(self, name: str) -> Key:
-        for k in self.keys:
-            if k.name == name:
-                return k
-        raise KeyError(name)
+        return self._index[name]
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(k.name for k in self.keys)
+        return tuple(self._index)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -181,113 +205,315 @@ def _has_process(t):
 
 
 # ---------------------------------------------------------------------- the tables
-TOP = Table("Top level", "(top level)", (
-    "Keys at the top of the file, before the first `[[table]]` header: in TOML a key "
-    "written after a header belongs to that table (a `spillover = \"...\"` line after "
-    "`[[hazards]]` is read as the last hazard's spillover)."), (
-    Key("name", "string", "title shown in reports", "", "untitled", read_by=("reports",)),
-    Key("unit", "string", "money unit of every cost, damage and capacity, e.g. "
-        '"CNY 100M/yr"; answers do not depend on it, but amounts are in it',
-        read_by=("reports", "every amount")),
-    Key("description", "string", "free text", "", read_by=("reports",)),
-    Key("spillover", "file", "long table of damage shares (hazard, jurisdiction, share), "
-        "instead of inline `spillover` tables", None, "shares inline in each hazard",
-        applies_when=lambda t: False),
-    Key("jurisdictions", "tables or file", "the jurisdictions: `[[jurisdictions]]` tables "
-        "or a CSV table"),
-    Key("hazards", "tables or file", "the hazards: `[[hazards]]` tables or a CSV table "
-        "(its shares then come from `spillover`)"),
-    Key("actions", "levels", "the ordered action ladder shared by every jurisdiction, at "
-        "least two levels; a list of names gives the first level effort 0 and "
-        "coordination 0, every later level 1 and 1", DEFAULT_LEVELS,
-        "self (effort 0, coordination 0), cooperate (1, 1)"),
-    Key("sources", "table", "free-form provenance notes (which figures are real, which "
-        "illustrative); numeric entries whose key starts with `stake` are the two-way "
-        "stakes co.two_way_agreement checks", {}, read_by=("co.two_way_agreement (stakes)",
-                                                          "reports")),
-))
+TOP = Table(
+    "Top level",
+    "(top level)",
+    (
+        "Keys at the top of the file, before the first `[[table]]` header: in TOML a key "
+        'written after a header belongs to that table (a `spillover = "..."` line after '
+        "`[[hazards]]` is read as the last hazard's spillover)."
+    ),
+    (
+        Key("name", "string", "title shown in reports", "", "untitled", read_by=("reports",)),
+        Key(
+            "unit",
+            "string",
+            "money unit of every cost, damage and capacity, e.g. "
+            '"CNY 100M/yr"; answers do not depend on it, but amounts are in it',
+            read_by=("reports", "every amount"),
+        ),
+        Key("description", "string", "free text", "", read_by=("reports",)),
+        Key(
+            "spillover",
+            "file",
+            "long table of damage shares (hazard, jurisdiction, share), "
+            "instead of inline `spillover` tables",
+            None,
+            "shares inline in each hazard",
+            applies_when=lambda t: False,
+        ),
+        Key(
+            "jurisdictions",
+            "tables or file",
+            "the jurisdictions: `[[jurisdictions]]` tables or a CSV table",
+        ),
+        Key(
+            "hazards",
+            "tables or file",
+            "the hazards: `[[hazards]]` tables or a CSV table "
+            "(its shares then come from `spillover`)",
+        ),
+        Key(
+            "actions",
+            "levels",
+            "the ordered action ladder shared by every jurisdiction, at "
+            "least two levels; a list of names gives the first level effort 0 and "
+            "coordination 0, every later level 1 and 1",
+            DEFAULT_LEVELS,
+            "self (effort 0, coordination 0), cooperate (1, 1)",
+        ),
+        Key(
+            "sources",
+            "table",
+            "free-form provenance notes (which figures are real, which "
+            "illustrative); numeric entries whose key starts with `stake` are the two-way "
+            "stakes co.two_way_agreement checks",
+            {},
+            read_by=("co.two_way_agreement (stakes)", "reports"),
+        ),
+    ),
+)
 
-ACTION = Table("[[actions]]", "actions", (
-    "One table per level, in order from going it alone (属地) to full cooperation (协同)."), (
-    Key("name", "string", "label of the level, e.g. self, cooperate"),
-    Key("effort", "number", "prevention effort e(k): scales each origin's risk reduction "
-        "r[h, i]", 0.0, "the level cuts no probability", "share", 0.0, 1.0),
-    Key("coordination", "number", "coordination degree g(k): how far the level joins the "
-        "common response (cuts damage through d_h or a response process)", 0.0,
-        "the level joins no common response", "share", 0.0, 1.0),
-))
+ACTION = Table(
+    "[[actions]]",
+    "actions",
+    ("One table per level, in order from going it alone (属地) to full cooperation (协同)."),
+    (
+        Key("name", "string", "label of the level, e.g. self, cooperate"),
+        Key(
+            "effort",
+            "number",
+            "prevention effort e(k): scales each origin's risk reduction r[h, i]",
+            0.0,
+            "the level cuts no probability",
+            "share",
+            0.0,
+            1.0,
+        ),
+        Key(
+            "coordination",
+            "number",
+            "coordination degree g(k): how far the level joins the "
+            "common response (cuts damage through d_h or a response process)",
+            0.0,
+            "the level joins no common response",
+            "share",
+            0.0,
+            1.0,
+        ),
+    ),
+)
 
-JURISDICTION = Table("[[jurisdictions]]", "jurisdictions", (
-    "One table per jurisdiction (locality, county, city, province), or one CSV row."), (
-    Key("name", "string", "unique name; Chinese names are fine"),
-    Key("costs", "costs", "yearly cost c_i(k) of each action level; every level needs "
-        "one (write 0 for a free level)", unit="money", lo=0.0, rule="costs must be >= 0"),
-    Key("capacity", "number", "fiscal capacity (budget or GDP)", math.nan, "unknown",
-        "money", 0.0, read_by=("co.compare_rules / co.responsibility_shares (ability to "
-                               "pay)", "co.design_compensation (capacity caps)",
-                               "co.design_fund (key \"ability\", caps)")),
-    Key("population", "number", "population (any unit)", math.nan, "unknown", "persons", 0.0,
-        read_by=("co.design_fund (key \"population\")",)),
-))
+JURISDICTION = Table(
+    "[[jurisdictions]]",
+    "jurisdictions",
+    ("One table per jurisdiction (locality, county, city, province), or one CSV row."),
+    (
+        Key("name", "string", "unique name; Chinese names are fine"),
+        Key(
+            "costs",
+            "costs",
+            "yearly cost c_i(k) of each action level; every level needs "
+            "one (write 0 for a free level)",
+            unit="money",
+            lo=0.0,
+            rule="costs must be >= 0",
+        ),
+        Key(
+            "capacity",
+            "number",
+            "fiscal capacity (budget or GDP)",
+            math.nan,
+            "unknown",
+            "money",
+            0.0,
+            read_by=(
+                "co.compare_rules / co.responsibility_shares (ability to pay)",
+                "co.design_compensation (capacity caps)",
+                'co.design_fund (key "ability", caps)',
+            ),
+        ),
+        Key(
+            "population",
+            "number",
+            "population (any unit)",
+            math.nan,
+            "unknown",
+            "persons",
+            0.0,
+            read_by=('co.design_fund (key "population")',),
+        ),
+    ),
+)
 
-HAZARD = Table("[[hazards]]", "hazards", (
-    "One table per hazard, or one CSV row. p_h(a) = p_h prod_{i in P(h)} (1 - r[h, i] "
-    "e(a_i)); D_h(a) = D_h (1 - d_h kappa_h(a)); u_i(a) = -c_i(a_i) - sum_h p_h(a) D_h(a) "
-    "s[h, i] (docs/model.md, section 2)."), (
-    Key("name", "string", "unique name"),
-    Key("probability", "number", "baseline yearly probability p_h (no prevention)",
-        unit="probability", lo=0.0, hi=1.0, rule="a probability must lie in [0, 1]"),
-    Key("damage", "number", "damage D_h if it strikes with no coordinated response",
-        unit="money", lo=0.0, rule="damage must be >= 0"),
-    Key("origins", "names", "P(h): where the hazard starts; their effort cuts p_h", (),
-        "nobody's effort cuts p_h"),
-    Key("prevention", "number or shares", "r[h, i]: share of p_h that origin i removes at "
-        "full effort; one number for every origin, or one per origin", 0.0,
-        "prevention cuts nothing", "share", 0.0, 1.0, "a risk reduction must lie in [0, 1]",
-        applies="only with origins", applies_when=lambda t: bool(t.get("origins"))),
-    Key("response", "number", "d_h: share of the damage avoided when every involved "
-        "jurisdiction coordinates", 0.0, "no response channel", "share", 0.0, 1.0,
-        "the response reduction d_h is a share in [0, 1]",
-        applies="not with process", applies_when=lambda t: not _has_process(t)),
-    Key("spillover", "shares", "s[h, i]: who bears the damage, shares >= 0 summing to 1; "
-        "or rows of the top-level spillover table", None, "the rows of the spillover table",
-        "share", 0.0, rule="shares must be >= 0", applies_when=lambda t: False),
-    Key("aggregation", "choice", "how the involved jurisdictions' coordination combines "
-        "into kappa_h: mean, the least (weakest_link), the most (best_shot) or weighted",
-        "mean", choices=AGGREGATIONS, applies="not with process",
-        applies_when=lambda t: not _has_process(t)),
-    Key("weights", "shares", "weights of aggregation = \"weighted\"", None,
-        "the damage shares", "weight", 0.0, rule="weights must be >= 0",
-        applies='only with aggregation = "weighted"',
-        applies_when=lambda t: t.get("aggregation") == "weighted"),
-    Key("process", "process", "the response channel from a response process (tasks owned "
-        "by jurisdictions) instead of response: D_h(a) = D_h E[f_h(T(a))]", None,
-        "the coefficient channel (response)", applies_when=lambda t: False),
-    Key("damage_curve", "curve", "f_h: share of D_h against the hours the response takes, "
-        "piecewise linear", REQUIRED, unit="hours, share", applies="required with process",
-        applies_when=_has_process),
-    Key("process_runs", "integer", "runs of the fixed sample on which E[f_h(T(a))] is "
-        "estimated", 10_000, unit="runs", lo=1, hi=MAX_PROCESS_RUNS, applies="only with "
-        "process", applies_when=_has_process),
-    Key("process_seed", "integer", "seed of that sample", 0, unit="seed", lo=0,
-        applies="only with process", applies_when=_has_process),
-))
+HAZARD = Table(
+    "[[hazards]]",
+    "hazards",
+    (
+        "One table per hazard, or one CSV row. p_h(a) = p_h prod_{i in P(h)} (1 - r[h, i] "
+        "e(a_i)); D_h(a) = D_h (1 - d_h kappa_h(a)); u_i(a) = -c_i(a_i) - sum_h p_h(a) D_h(a) "
+        "s[h, i] (docs/model.md, section 2)."
+    ),
+    (
+        Key("name", "string", "unique name"),
+        Key(
+            "probability",
+            "number",
+            "baseline yearly probability p_h (no prevention)",
+            unit="probability",
+            lo=0.0,
+            hi=1.0,
+            rule="a probability must lie in [0, 1]",
+        ),
+        Key(
+            "damage",
+            "number",
+            "damage D_h if it strikes with no coordinated response",
+            unit="money",
+            lo=0.0,
+            rule="damage must be >= 0",
+        ),
+        Key(
+            "origins",
+            "names",
+            "P(h): where the hazard starts; their effort cuts p_h",
+            (),
+            "nobody's effort cuts p_h",
+        ),
+        Key(
+            "prevention",
+            "number or shares",
+            "r[h, i]: share of p_h that origin i removes at "
+            "full effort; one number for every origin, or one per origin",
+            0.0,
+            "prevention cuts nothing",
+            "share",
+            0.0,
+            1.0,
+            "a risk reduction must lie in [0, 1]",
+            applies="only with origins",
+            applies_when=lambda t: bool(t.get("origins")),
+        ),
+        Key(
+            "response",
+            "number",
+            "d_h: share of the damage avoided when every involved jurisdiction coordinates",
+            0.0,
+            "no response channel",
+            "share",
+            0.0,
+            1.0,
+            "the response reduction d_h is a share in [0, 1]",
+            applies="not with process",
+            applies_when=lambda t: not _has_process(t),
+        ),
+        Key(
+            "spillover",
+            "shares",
+            "s[h, i]: who bears the damage, shares >= 0 summing to 1; "
+            "or rows of the top-level spillover table",
+            None,
+            "the rows of the spillover table",
+            "share",
+            0.0,
+            rule="shares must be >= 0",
+            applies_when=lambda t: False,
+        ),
+        Key(
+            "aggregation",
+            "choice",
+            "how the involved jurisdictions' coordination combines "
+            "into kappa_h: mean, the least (weakest_link), the most (best_shot) or weighted",
+            "mean",
+            choices=AGGREGATIONS,
+            applies="not with process",
+            applies_when=lambda t: not _has_process(t),
+        ),
+        Key(
+            "weights",
+            "shares",
+            'weights of aggregation = "weighted"',
+            None,
+            "the damage shares",
+            "weight",
+            0.0,
+            rule="weights must be >= 0",
+            applies='only with aggregation = "weighted"',
+            applies_when=lambda t: t.get("aggregation") == "weighted",
+        ),
+        Key(
+            "process",
+            "process",
+            "the response channel from a response process (tasks owned "
+            "by jurisdictions) instead of response: D_h(a) = D_h E[f_h(T(a))]",
+            None,
+            "the coefficient channel (response)",
+            applies_when=lambda t: False,
+        ),
+        Key(
+            "damage_curve",
+            "curve",
+            "f_h: share of D_h against the hours the response takes, piecewise linear",
+            REQUIRED,
+            unit="hours, share",
+            applies="required with process",
+            applies_when=_has_process,
+        ),
+        Key(
+            "process_runs",
+            "integer",
+            "runs of the fixed sample on which E[f_h(T(a))] is estimated",
+            10_000,
+            unit="runs",
+            lo=1,
+            hi=MAX_PROCESS_RUNS,
+            applies="only with process",
+            applies_when=_has_process,
+        ),
+        Key(
+            "process_seed",
+            "integer",
+            "seed of that sample",
+            0,
+            unit="seed",
+            lo=0,
+            applies="only with process",
+            applies_when=_has_process,
+        ),
+    ),
+)
 
-TASK = Table("[[hazards.process]]", "tasks", (
-    "A response process inline, one table per task (or the same columns in a CSV file, "
-    "lists separated by `;`). Read and checked by cooperation.response (docs/response.md)."), (
-    Key("task", "string", "unique task name", read_by=("co.simulate_response", _READ_PAYOFFS)),
-    Key("owners", "names", "units (jurisdictions) that act on the task",
-        read_by=("co.simulate_response", _READ_PAYOFFS)),
-    Key("after", "names", "tasks it waits for", (), "a start task",
-        read_by=("co.simulate_response", _READ_PAYOFFS)),
-    Key("join", "choice", "\"all\": done when every owner has acted (a joint sign-off); "
-        "\"any\": when the first has", "all", choices=("all", "any"),
-        read_by=("co.simulate_response", _READ_PAYOFFS)),
-    Key("delay", "delay", "each owner's delay in hours, e.g. { dist = \"exponential\", mean "
-        "= 4, speedup = 0.5 }; in CSV `exponential(mean=4, speedup=0.5)`", unit="hours",
-        read_by=("co.simulate_response", _READ_PAYOFFS)),
-))
+TASK = Table(
+    "[[hazards.process]]",
+    "tasks",
+    (
+        "A response process inline, one table per task (or the same columns in a CSV file, "
+        "lists separated by `;`). Read and checked by cooperation.response (docs/response.md)."
+    ),
+    (
+        Key("task", "string", "unique task name", read_by=("co.simulate_response", _READ_PAYOFFS)),
+        Key(
+            "owners",
+            "names",
+            "units (jurisdictions) that act on the task",
+            read_by=("co.simulate_response", _READ_PAYOFFS),
+        ),
+        Key(
+            "after",
+            "names",
+            "tasks it waits for",
+            (),
+            "a start task",
+            read_by=("co.simulate_response", _READ_PAYOFFS),
+        ),
+        Key(
+            "join",
+            "choice",
+            '"all": done when every owner has acted (a joint sign-off); "any": when the first has',
+            "all",
+            choices=("all", "any"),
+            read_by=("co.simulate_response", _READ_PAYOFFS),
+        ),
+        Key(
+            "delay",
+            "delay",
+            'each owner\'s delay in hours, e.g. { dist = "exponential", mean '
+            "= 4, speedup = 0.5 }; in CSV `exponential(mean=4, speedup=0.5)`",
+            unit="hours",
+            read_by=("co.simulate_response", _READ_PAYOFFS),
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -296,30 +522,44 @@ class CsvTable:
 
     title: str
     referenced_by: str
-    columns: tuple[tuple[str, Key, str], ...]   # (column, key, how the cell is written)
+    columns: tuple[tuple[str, Key, str], ...]  # (column, key, how the cell is written)
     doc: str = ""
 
 
 CSV_TABLES = (
-    CsvTable("jurisdictions table", 'jurisdictions = "file.csv"', (
-        ("name", JURISDICTION["name"], ""),
-        ("capacity", JURISDICTION["capacity"], "blank: unknown"),
-        ("population", JURISDICTION["population"], "blank: unknown"),
-        ("cost_<level>", JURISDICTION["costs"], "one column per level, every level"),
-    )),
-    CsvTable("hazards table", 'hazards = "file.csv"', (
-        ("name", HAZARD["name"], ""),
-        ("probability", HAZARD["probability"], ""),
-        ("damage", HAZARD["damage"], ""),
-        ("origins", HAZARD["origins"], "names separated by `;`"),
-        ("prevention", HAZARD["prevention"], "one number for every origin"),
-        ("response", HAZARD["response"], ""),
-    ), "Shares come from the top-level spillover table."),
-    CsvTable("spillover table", 'spillover = "file.csv"', (
-        ("hazard", HAZARD["name"], "a hazard's name"),
-        ("jurisdiction", JURISDICTION["name"], "a jurisdiction's name"),
-        ("share", HAZARD["spillover"], "s[h, i]; one row per pair, pairs not repeated"),
-    ), "A hazard's shares are given inline or here, not both."),
+    CsvTable(
+        "jurisdictions table",
+        'jurisdictions = "file.csv"',
+        (
+            ("name", JURISDICTION["name"], ""),
+            ("capacity", JURISDICTION["capacity"], "blank: unknown"),
+            ("population", JURISDICTION["population"], "blank: unknown"),
+            ("cost_<level>", JURISDICTION["costs"], "one column per level, every level"),
+        ),
+    ),
+    CsvTable(
+        "hazards table",
+        'hazards = "file.csv"',
+        (
+            ("name", HAZARD["name"], ""),
+            ("probability", HAZARD["probability"], ""),
+            ("damage", HAZARD["damage"], ""),
+            ("origins", HAZARD["origins"], "names separated by `;`"),
+            ("prevention", HAZARD["prevention"], "one number for every origin"),
+            ("response", HAZARD["response"], ""),
+        ),
+        "Shares come from the top-level spillover table.",
+    ),
+    CsvTable(
+        "spillover table",
+        'spillover = "file.csv"',
+        (
+            ("hazard", HAZARD["name"], "a hazard's name"),
+            ("jurisdiction", JURISDICTION["name"], "a jurisdiction's name"),
+            ("share", HAZARD["spillover"], "s[h, i]; one row per pair, pairs not repeated"),
+        ),
+        "A hazard's shares are given inline or here, not both.",
+    ),
 )
 
 TABLES = (TOP, ACTION, JURISDICTION, HAZARD, TASK)
@@ -367,8 +607,9 @@ def check_kind(key: Key, value: Any, field_name: str, source: str | None) -> Non
         fix = None
         if key.kind in ("file", "tables or file"):
             fix = "a path relative to the scenario's folder"
-        raise ScenarioError(f"must be {KINDS[key.kind]}", field=field_name, value=value,
-                            source=source, fix=fix)
+        raise ScenarioError(
+            f"must be {KINDS[key.kind]}", field=field_name, value=value, source=source, fix=fix
+        )
 
 
 def did_you_mean(word, allowed) -> str:
@@ -379,8 +620,7 @@ def did_you_mean(word, allowed) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def check_keys(table: Table, data: Mapping[str, Any], where: str,
-               source: str | None) -> None:
+def check_keys(table: Table, data: Mapping[str, Any], where: str, source: str | None) -> None:
     """No key outside the table's declaration; the closest allowed key is suggested, and a
     top-level key found inside a table gets the TOML layout hint."""
     allowed = table.names
@@ -389,15 +629,22 @@ def check_keys(table: Table, data: Mapping[str, Any], where: str,
         return
     fix = None
     if table is not TOP and unknown[0] in TOP.names:
-        fix = ("a top-level key written after a [[table]] header belongs to that table: move "
-               "the line above the first [[...]]")
-    raise ScenarioError(f"unknown keys{did_you_mean(unknown[0], allowed)}; allowed: "
-                        f"{list(allowed)}", field=where, value=sorted(map(str, unknown)),
-                        source=source, fix=fix)
+        fix = (
+            "a top-level key written after a [[table]] header belongs to that table: move "
+            "the line above the first [[...]]"
+        )
+    raise ScenarioError(
+        f"unknown keys{did_you_mean(unknown[0], allowed)}; allowed: {list(allowed)}",
+        field=where,
+        value=sorted(map(str, unknown)),
+        source=source,
+        fix=fix,
+    )
 
 
-def check_values(table: Table, data: Mapping[str, Any], where: str,
-                 source: str | None) -> list[str]:
+def check_values(
+    table: Table, data: Mapping[str, Any], where: str, source: str | None
+) -> list[str]:
     """Every required key present and every value of its key's type. Returns the names of
     the absent keys whose defaults apply (to report as filled in)."""
     filled = []
@@ -407,14 +654,18 @@ def check_values(table: Table, data: Mapping[str, Any], where: str,
             check_kind(key, data[key.name], name, source)
         elif key.applies_to(data):
             if key.required:
-                raise ScenarioError("is missing", field=name, source=source, show_value=False,
-                                    fix=_missing_fix(table, key))
+                raise ScenarioError(
+                    "is missing",
+                    field=name,
+                    source=source,
+                    show_value=False,
+                    fix=_missing_fix(table, key),
+                )
             filled.append(key.name)
     return filled
 
 
-def read_table(table: Table, data: Mapping[str, Any], where: str,
-               source: str | None) -> list[str]:
+def read_table(table: Table, data: Mapping[str, Any], where: str, source: str | None) -> list[str]:
     """:func:`check_keys` then :func:`check_values`."""
     check_keys(table, data, where, source)
     return check_values(table, data, where, source)
@@ -436,26 +687,53 @@ def _cell(text: str) -> str:
 
 
 def _key_rows(table: Table) -> list[str]:
-    rows = ["| key | type | unit | range | default | meaning | read by |",
-            "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| key | type | unit | range | default | meaning | read by |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for k in table.keys:
         meaning = k.meaning + (f" ({k.applies})" if k.applies else "")
-        rows.append("| " + " | ".join(_cell(x) for x in (
-            f"`{k.name}`", KINDS[k.kind], k.unit or "", k.range_text(), k.default_text(),
-            meaning, "; ".join(k.read_by))) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    f"`{k.name}`",
+                    KINDS[k.kind],
+                    k.unit or "",
+                    k.range_text(),
+                    k.default_text(),
+                    meaning,
+                    "; ".join(k.read_by),
+                )
+            )
+            + " |"
+        )
     return rows
 
 
 def _csv_rows(t: CsvTable) -> list[str]:
     rows = ["| column | type | unit | range | default | cell |", "|---|---|---|---|---|---|"]
     for col, k, how in t.columns:
-        rows.append("| " + " | ".join(_cell(x) for x in (
-            f"`{col}`", KINDS[k.kind] if col != "cost_<level>" else "a number", k.unit,
-            k.range_text(), k.default_text() if col != "share" else "required", how)) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(x)
+                for x in (
+                    f"`{col}`",
+                    KINDS[k.kind] if col != "cost_<level>" else "a number",
+                    k.unit,
+                    k.range_text(),
+                    k.default_text() if col != "share" else "required",
+                    how,
+                )
+            )
+            + " |"
+        )
     return rows
 
 
-_EXAMPLE = '''\
+_EXAMPLE = """\
 name = "Upstream and downstream"
 unit = "CNY 100M/yr"                     # required: the money unit of every amount
 description = "A river shared by two provinces."
@@ -490,7 +768,7 @@ spillover = { Up = 0.2, Down = 0.8 }
 
 [sources]                                # last: every key below belongs to [sources]
 probability = "illustrative"
-'''
+"""
 
 
 def _rules() -> list[str]:
@@ -536,20 +814,30 @@ def format_reference() -> str:
     >>> format_reference().splitlines()[0]
     '# The scenario file format'
     """
-    out = ["# The scenario file format", "",
-           "<!-- generated by cooperation.scenario.schema.format_reference(); do not edit: "
-           "run python -m cooperation.scenario.schema docs/reference/scenario-format.md -->",
-           "",
-           "A scenario is a TOML file: the jurisdictions, the hazards and who bears them, "
-           "what each action level costs and what it changes. `cooperation new` writes a "
-           "commented template, `cooperation validate FILE` checks a file and lists every "
-           "default it fills in, `co.load_scenario(path)` loads one and "
-           "`scenario.to_toml(path)` writes a scenario built in Python. The model behind "
-           "the keys is in [`docs/model.md`](../model.md).", "",
-           "## Layout", "",
-           "Top-level keys first, then `[[actions]]`, `[[jurisdictions]]`, `[[hazards]]`, "
-           "and `[sources]` last: in TOML every key after a `[table]` header belongs to that "
-           "table.", "", "```toml", _EXAMPLE.rstrip("\n"), "```", ""]
+    out = [
+        "# The scenario file format",
+        "",
+        "<!-- generated by cooperation.scenario.schema.format_reference(); do not edit: "
+        "run python scripts/gen_docs.py -->",
+        "",
+        "A scenario is a TOML file: the jurisdictions, the hazards and who bears them, "
+        "what each action level costs and what it changes. `cooperation new` writes a "
+        "commented template, `cooperation validate FILE` checks a file and lists every "
+        "default it fills in, `co.load_scenario(path)` loads one and "
+        "`scenario.to_toml(path)` writes a scenario built in Python. The model behind "
+        "the keys is in [`docs/model.md`](../model.md).",
+        "",
+        "## Layout",
+        "",
+        "Top-level keys first, then `[[actions]]`, `[[jurisdictions]]`, `[[hazards]]`, "
+        "and `[sources]` last: in TOML every key after a `[table]` header belongs to that "
+        "table.",
+        "",
+        "```toml",
+        _EXAMPLE.rstrip("\n"),
+        "```",
+        "",
+    ]
     for t in TABLES:
         out += [f"## {t.title}", "", t.doc, ""] + _key_rows(t) + [""]
     out += ["## CSV tables", ""]
@@ -560,21 +848,3 @@ def format_reference() -> str:
         out += _csv_rows(t) + [""]
     out += ["## Rules", ""] + _rules() + [""]
     return "\n".join(out)
-
-
-def _main(argv: Sequence[str] | None = None) -> int:
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    text = format_reference()
-    if not args:
-        sys.stdout.write(text)
-        return 0
-    from .._io import atomic_write_text
-
-    atomic_write_text(args[0], text)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main())

@@ -15,12 +15,22 @@ import numpy as np
 from ..errors import ScenarioError
 from .schema import ACTION, AGGREGATIONS, HAZARD, JURISDICTION, MAX_MAGNITUDE, MAX_PROCESS_RUNS
 
-__all__ = ["ActionLevel", "Jurisdiction", "Hazard", "SHARE_TOL", "AGGREGATIONS",
-           "MAX_MAGNITUDE", "MAX_PROCESS_RUNS", "label"]
+__all__ = [
+    "ActionLevel",
+    "Jurisdiction",
+    "Hazard",
+    "SHARE_TOL",
+    "AGGREGATIONS",
+    "MAX_MAGNITUDE",
+    "MAX_PROCESS_RUNS",
+    "label",
+]
 
 SHARE_TOL = 1e-6
-_TOO_LARGE = (f"magnitude must be at most {MAX_MAGNITUDE:g} (larger amounts overflow when "
-              "multiplied; state the money in a larger unit)")
+_TOO_LARGE = (
+    f"magnitude must be at most {MAX_MAGNITUDE:g} (larger amounts overflow when "
+    "multiplied; state the money in a larger unit)"
+)
 
 
 def label(name: Any) -> str:
@@ -33,24 +43,36 @@ def label(name: Any) -> str:
 
 def _is_one_line(text: str) -> bool:
     """No control, format or separator characters (newlines, tabs, NUL, U+2028...)."""
-    return all(unicodedata.category(c)[0] != "C" and unicodedata.category(c) not in
-               ("Zl", "Zp") for c in text)
+    if text.isprintable():  # the fast path: printable excludes all of those
+        return True
+    return all(
+        unicodedata.category(c)[0] != "C" and unicodedata.category(c) not in ("Zl", "Zp")
+        for c in text
+    )
 
 
-def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = None,
-         hi: float | None = None, rule: str | None = None, allow_nan: bool = False) -> float:
+def _num(
+    value: Any,
+    field_name: str,
+    source: str | None,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    rule: str | None = None,
+    allow_nan: bool = False,
+) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ScenarioError("must be a number", field=field_name, value=value, source=source)
     try:
         x = float(value)
-    except OverflowError:                       # an integer beyond the float range
-        raise ScenarioError(_TOO_LARGE, field=field_name, value=value,
-                            source=source) from None
+    except OverflowError:  # an integer beyond the float range
+        raise ScenarioError(_TOO_LARGE, field=field_name, value=value, source=source) from None
     if math.isnan(x):
         if allow_nan:
             return x
-        raise ScenarioError("must be a number, not NaN", field=field_name, value=value,
-                            source=source)
+        raise ScenarioError(
+            "must be a number, not NaN", field=field_name, value=value, source=source
+        )
     if math.isinf(x):
         raise ScenarioError("must be finite", field=field_name, value=value, source=source)
     if abs(x) > MAX_MAGNITUDE:
@@ -69,11 +91,16 @@ def _num(value: Any, field_name: str, source: str | None, *, lo: float | None = 
 
 def _name(value: Any, field_name: str, source: str | None) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ScenarioError("must be a non-empty string", field=field_name, value=value,
-                            source=source)
+        raise ScenarioError(
+            "must be a non-empty string", field=field_name, value=value, source=source
+        )
     if not _is_one_line(value.strip()):
-        raise ScenarioError("must be one line of visible text (no newline, tab or control "
-                            "character)", field=field_name, value=value, source=source)
+        raise ScenarioError(
+            "must be one line of visible text (no newline, tab or control character)",
+            field=field_name,
+            value=value,
+            source=source,
+        )
     return value.strip()
 
 
@@ -100,8 +127,12 @@ class ActionLevel:
         return ActionLevel(
             _name(self.name, f"{where}.name", source),
             _num(self.effort, f"{where}.effort", source, **ACTION["effort"].bounds()),
-            _num(self.coordination, f"{where}.coordination", source,
-                 **ACTION["coordination"].bounds()),
+            _num(
+                self.coordination,
+                f"{where}.coordination",
+                source,
+                **ACTION["coordination"].bounds(),
+            ),
         )
 
 

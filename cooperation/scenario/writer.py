@@ -23,8 +23,15 @@ from .schema import ACTION, HAZARD, JURISDICTION, TOP, Key
 __all__ = ["to_toml", "template", "toml_value"]
 
 _BARE = re.compile(r"^[A-Za-z0-9_-]+$")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
-            "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 def _string(text: str) -> str:
@@ -41,15 +48,16 @@ def _string(text: str) -> str:
 
 def _key(k: Any, where: str) -> str:
     if not isinstance(k, str):
-        raise ScenarioError("table keys must be strings to be written to TOML", field=where,
-                            value=k)
+        raise ScenarioError(
+            "table keys must be strings to be written to TOML", field=where, value=k
+        )
     return k if _BARE.match(k) else _string(k)
 
 
 def toml_value(v: Any, where: str = "value") -> str:
     """One TOML value: strings, numbers (floats exactly, ``repr``), booleans, dates,
     arrays and inline tables; anything else is a ScenarioError naming ``where``."""
-    if hasattr(v, "item") and not isinstance(v, (list, tuple, Mapping)):   # numpy scalars
+    if hasattr(v, "item") and not isinstance(v, (list, tuple, Mapping)):  # numpy scalars
         v = v.item()
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -62,13 +70,17 @@ def toml_value(v: Any, where: str = "value") -> str:
     if isinstance(v, (_dt.datetime, _dt.date, _dt.time)):
         return v.isoformat()
     if isinstance(v, Mapping):
-        inner = ", ".join(f"{_key(k, where)} = {toml_value(x, f'{where}.{k}')}"
-                          for k, x in v.items())
+        inner = ", ".join(
+            f"{_key(k, where)} = {toml_value(x, f'{where}.{k}')}" for k, x in v.items()
+        )
         return "{ " + inner + " }" if inner else "{}"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(toml_value(x, f"{where}[{k}]") for k, x in enumerate(v)) + "]"
-    raise ScenarioError("cannot be written to TOML (use strings, numbers, booleans, dates, "
-                        "lists and tables)", field=where, value=type(v).__name__)
+    raise ScenarioError(
+        "cannot be written to TOML (use strings, numbers, booleans, dates, lists and tables)",
+        field=where,
+        value=type(v).__name__,
+    )
 
 
 def _line(key: str, value: Any, where: str) -> str:
@@ -102,15 +114,23 @@ def to_toml(scenario, path: str | os.PathLike | None = None) -> str | Path:
     if scenario.description:
         lines.append(_line("description", scenario.description, "description"))
     for a in scenario.actions:
-        lines += ["", "[[actions]]", _line("name", a.name, "actions"),
-                  _line("effort", float(a.effort), "actions"),
-                  _line("coordination", float(a.coordination), "actions")]
+        lines += [
+            "",
+            "[[actions]]",
+            _line("name", a.name, "actions"),
+            _line("effort", float(a.effort), "actions"),
+            _line("coordination", float(a.coordination), "actions"),
+        ]
     levels = scenario.action_names
     for i, j in enumerate(scenario.jurisdictions):
         where = f"jurisdictions[{i}]"
         costs = {lv: float(c) for lv, c in zip(levels, scenario.costs[i], strict=True)}
-        lines += ["", "[[jurisdictions]]", _line("name", j.name, where),
-                  _line("costs", costs, where)]
+        lines += [
+            "",
+            "[[jurisdictions]]",
+            _line("name", j.name, where),
+            _line("costs", costs, where),
+        ]
         for key, arr in (("capacity", scenario.capacity), ("population", scenario.population)):
             if not math.isnan(arr[i]):
                 lines.append(_line(key, float(arr[i]), where))
@@ -118,8 +138,10 @@ def to_toml(scenario, path: str | os.PathLike | None = None) -> str | Path:
         lines += [""] + _hazard_lines(hz, f"hazards[{h}]")
     if scenario.sources:
         lines += ["", "[sources]"]
-        lines += [f"{_key(k, 'sources')} = {toml_value(v, f'sources.{k}')}"
-                  for k, v in scenario.sources.items()]
+        lines += [
+            f"{_key(k, 'sources')} = {toml_value(v, f'sources.{k}')}"
+            for k, v in scenario.sources.items()
+        ]
     text = "\n".join(lines) + "\n"
     if path is None:
         return text
@@ -129,9 +151,12 @@ def to_toml(scenario, path: str | os.PathLike | None = None) -> str | Path:
 
 
 def _hazard_lines(hz, where: str) -> list[str]:
-    out = ["[[hazards]]", _line("name", hz.name, where),
-           _line("probability", float(hz.probability), where),
-           _line("damage", float(hz.damage), where)]
+    out = [
+        "[[hazards]]",
+        _line("name", hz.name, where),
+        _line("probability", float(hz.probability), where),
+        _line("damage", float(hz.damage), where),
+    ]
     if hz.origins:
         out.append(_line("origins", list(hz.origins), where))
         prev = {o: float(v) for o, v in dict(hz.prevention).items()}
@@ -146,21 +171,38 @@ def _hazard_lines(hz, where: str) -> list[str]:
     proc = hz.process
     curve = proc.damage
     if not (hasattr(curve, "hours") and hasattr(curve, "values")):
-        raise ScenarioError("a damage curve given as a function cannot be written to a file; "
-                            "give a DamageCurve (hours, shares)", field=f"{where}.process",
-                            value=type(curve).__name__)
-    out.append(_line("damage_curve", {"hours": [float(x) for x in curve.hours],
-                                      "share": [float(x) for x in curve.values]}, where))
+        raise ScenarioError(
+            "a damage curve given as a function cannot be written to a file; "
+            "give a DamageCurve (hours, shares)",
+            field=f"{where}.process",
+            value=type(curve).__name__,
+        )
+    out.append(
+        _line(
+            "damage_curve",
+            {"hours": [float(x) for x in curve.hours], "share": [float(x) for x in curve.values]},
+            where,
+        )
+    )
     out.append(_line("process_runs", int(hz.process_runs), where))
     out.append(_line("process_seed", int(hz.process_seed), where))
     for k, t in enumerate(proc.tasks):
         w = f"{where}.process[{k}]"
         specs = [d.to_dict() for d in t.delays]
-        delay = specs[0] if all(s == specs[0] for s in specs) else dict(zip(t.owners, specs,
-                                                                           strict=True))
-        out += ["", "[[hazards.process]]", _line("task", t.name, w),
-                _line("owners", list(t.owners), w), _line("after", list(t.after), w),
-                _line("join", t.join, w), _line("delay", delay, w)]
+        delay = (
+            specs[0]
+            if all(s == specs[0] for s in specs)
+            else dict(zip(t.owners, specs, strict=True))
+        )
+        out += [
+            "",
+            "[[hazards.process]]",
+            _line("task", t.name, w),
+            _line("owners", list(t.owners), w),
+            _line("after", list(t.after), w),
+            _line("join", t.join, w),
+            _line("delay", delay, w),
+        ]
     return out
 
 
@@ -189,16 +231,20 @@ def template() -> str:
     >>> template().splitlines()[0]
     '# A cooperation scenario. The format: docs/reference/scenario-format.md'
     """
-    out = ["# A cooperation scenario. The format: docs/reference/scenario-format.md",
-           "# Check it with: cooperation validate FILE   (lists every default it fills in)",
-           "# Top-level keys come first: in TOML a key after a [[table]] header belongs to it.",
-           ""]
+    out = [
+        "# A cooperation scenario. The format: docs/reference/scenario-format.md",
+        "# Check it with: cooperation validate FILE   (lists every default it fills in)",
+        "# Top-level keys come first: in TOML a key after a [[table]] header belongs to it.",
+        "",
+    ]
     out += _entry(TOP["name"], '"Upstream and downstream (上游与下游)"')
     out += _entry(TOP["unit"], '"CNY 100M/yr"')
     out += _entry(TOP["description"], '"What the jurisdictions face, in a few sentences."')
     out += [f"# {TOP['spillover'].meaning}; optional:", '# spillover = "spillover.csv"']
-    for name, effort, coord, what in (("self", "0.0", "0.0", "属地: each on its own"),
-                                      ("cooperate", "1.0", "1.0", "协同: joint work")):
+    for name, effort, coord, what in (
+        ("self", "0.0", "0.0", "属地: each on its own"),
+        ("cooperate", "1.0", "1.0", "协同: joint work"),
+    ):
         out += ["", f"[[actions]]    # {what}"]
         out += _entry(ACTION["name"], f'"{name}"')
         out += _entry(ACTION["effort"], effort)
@@ -210,17 +256,26 @@ def template() -> str:
         out += _entry(JURISDICTION["capacity"], cap)
         out += _entry(JURISDICTION["population"], "500.0")
     out += ["", "[[hazards]]"]
-    for key, value in (("name", '"spill"'), ("probability", "0.4"), ("damage", "10.0"),
-                       ("origins", '["Upstream"]'), ("prevention", "0.7"),
-                       ("response", "0.2"), ("spillover", "{ Upstream = 0.3, Downstream = 0.7 }"),
-                       ("aggregation", '"mean"')):
+    for key, value in (
+        ("name", '"spill"'),
+        ("probability", "0.4"),
+        ("damage", "10.0"),
+        ("origins", '["Upstream"]'),
+        ("prevention", "0.7"),
+        ("response", "0.2"),
+        ("spillover", "{ Upstream = 0.3, Downstream = 0.7 }"),
+        ("aggregation", '"mean"'),
+    ):
         out += _entry(HAZARD[key], value)
-    out += [f"# weights: {HAZARD['weights'].meaning}, e.g. weights = {{ Upstream = 1, "
-            "Downstream = 2 }",
-            f"# process: {HAZARD['process'].meaning}; with it, damage_curve = {{ hours = [0, "
-            "72], share = [0.5, 1.0] }", "",
-            "[sources]      # last: every key below belongs to [sources]",
-            _comment(TOP["sources"]),
-            'probability = "illustrative"', ""]
+    out += [
+        f"# weights: {HAZARD['weights'].meaning}, e.g. weights = {{ Upstream = 1, "
+        "Downstream = 2 }",
+        f"# process: {HAZARD['process'].meaning}; with it, damage_curve = {{ hours = [0, "
+        "72], share = [0.5, 1.0] }",
+        "",
+        "[sources]      # last: every key below belongs to [sources]",
+        _comment(TOP["sources"]),
+        'probability = "illustrative"',
+        "",
+    ]
     return "\n".join(out)
-
