@@ -66,9 +66,23 @@ from ..games.model import as_game
 from ._bits import masks_of_size, member_matrix
 from .tu_game import TUGame
 
-__all__ = ["characteristic_function", "outside_option_profile"]
+__all__ = ["characteristic_function", "outside_option_profile", "DEFAULT_OUTSIDERS"]
 
 OUTSIDERS = ("nash", "gamma", "alpha")
+#: The one default of every ``outsiders=`` option (characteristic_function,
+#: cooperative_values, compare_rules, responsibility_shares, design_compensation and
+#: the ``--outsiders`` flags of ``cooperation analyze`` and ``compensate``): Nash
+#: outsiders, who keep their status-quo actions. It is the package's one status quo
+#: (docs/numerics.md): ``v({i})`` is then the worst-welfare pure equilibrium payoff
+#: (or the security level), which is also the default outside option of the
+#: compensation calculator and the going-alone payoff of the responsibility rules, so
+#: a core row of a single jurisdiction and its participation row say the same thing,
+#: and a rule's "gain over going alone" is its payoff minus ``v({i})``. It costs
+#: ``n (K+1)**n`` (gamma and alpha ``(2K)**n``). It coincides with ``"gamma"``
+#: (Chander-Tulkens) whenever outsiders' best replies do not depend on the
+#: coalition's actions (every shipped case); pass ``outsiders="gamma"`` for outsiders
+#: who answer a coalition with best replies.
+DEFAULT_OUTSIDERS = "nash"
 
 
 def outside_option_profile(game) -> tuple[tuple[int, ...] | None, str]:
@@ -194,7 +208,7 @@ def _reaction_values(g, outsiders: str, max_cells: int) -> tuple[np.ndarray, dic
                   "reactions_without_equilibrium": none}
 
 
-def characteristic_function(game, outsiders: str = "gamma", *,
+def characteristic_function(game, outsiders: str = DEFAULT_OUTSIDERS, *,
                             max_cells: int = 1 << 26) -> TUGame:
     """The TU game ``v(S)`` of a normal-form game or a scenario.
 
@@ -207,7 +221,8 @@ def characteristic_function(game, outsiders: str = "gamma", *,
     game : NormalFormGame or Scenario
         A scenario is turned into its game (``scenario.to_game()``).
     outsiders : {"gamma", "nash", "alpha"}
-        ``"gamma"`` (Chander-Tulkens): outsiders play individual best replies
+        Default :data:`DEFAULT_OUTSIDERS` (``"nash"``, the one default of the
+        package). ``"gamma"`` (Chander-Tulkens): outsiders play individual best replies
         (an equilibrium among themselves) to the coalition's choice, the worst
         one for the coalition when several; ``"nash"``: outsiders keep the
         worst-welfare pure Nash equilibrium actions; ``"alpha"``: outsiders

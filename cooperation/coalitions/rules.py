@@ -21,7 +21,9 @@ balanced, no outside money) and its payoff after transfers is::
     x_i = u_i(a*) + t_i,     gain over going alone  g_i = x_i - u_i(a0)
 
 Each allocation ``x`` is then checked against the core of the scenario's
-characteristic function (``outsiders="nash"`` by default): ``in_core`` and
+characteristic function (``outsiders`` by default
+:data:`~cooperation.coalitions.characteristic.DEFAULT_OUTSIDERS`, the package's one
+default): ``in_core`` and
 the largest coalition excess ``max_S v(S) - x(S)`` (positive: that
 coalition would rather leave).
 
@@ -61,7 +63,7 @@ import pandas as pd
 from .._numeric import DUST, RTOL, TINY
 from .._result import ResultMixin
 from ..errors import InputError, ScenarioError
-from .characteristic import characteristic_function
+from .characteristic import DEFAULT_OUTSIDERS, characteristic_function
 from .core import most_violated_coalition
 from .tu_game import TUGame
 
@@ -265,7 +267,8 @@ def _build(s, rule, shares, note, prog, v) -> ResponsibilityShares:
 
 
 def responsibility_shares(scenario, rule: str = "origin", *, origin_share: float = 0.6,
-                          outsiders: str = "nash", target=None) -> ResponsibilityShares:
+                          outsiders: str = DEFAULT_OUTSIDERS,
+                          target=None) -> ResponsibilityShares:
     """Split the cooperative programme's bill by a responsibility rule (module notes).
 
     Parameters
@@ -275,7 +278,8 @@ def responsibility_shares(scenario, rule: str = "origin", *, origin_share: float
     origin_share : float in [0, 1]
         ``origin`` rule: the part of each hazard's bill its origins bear (发生地为主).
     outsiders : str
-        Characteristic function used for the core check (see characteristic_function).
+        Characteristic function used for the core check (see characteristic_function;
+        default ``DEFAULT_OUTSIDERS``, "nash").
     target : profile, optional
         Default: the social optimum.
 
@@ -306,8 +310,8 @@ def responsibility_shares(scenario, rule: str = "origin", *, origin_share: float
     return _build(s, rule, shares, note, prog, v)
 
 
-def compare_rules(scenario, *, origin_share: float = 0.6, outsiders: str = "nash",
-                  target=None) -> pd.DataFrame:
+def compare_rules(scenario, *, origin_share: float = 0.6,
+                  outsiders: str = DEFAULT_OUTSIDERS, target=None) -> pd.DataFrame:
     """Each responsibility rule beside the Shapley value and the nucleolus.
 
     For every rule (and for Shapley and the nucleolus of the scenario's

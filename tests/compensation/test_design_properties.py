@@ -103,7 +103,7 @@ def test_pulp_equals_scipy_linprog(build, game, objective, fams, cap):
     if a.unique and b.unique:
         np.testing.assert_allclose(a.transfers, b.transfers, atol=1e-6)
     assert a.solver.endswith("PuLP") and "linprog" in b.solver
-    v = co.characteristic_function(game, outsiders="gamma").values if "core" in fams else None
+    v = co.characteristic_function(game).values if "core" in fams else None   # one default
     viol = build.check_design(a, game, caps=np.full(game.n_players, 2.0), core_values=v)
     assert max(viol.values()) <= 1e-7
 
@@ -209,7 +209,7 @@ def test_exhaustive_small_case_against_itertools(build):
     """A fixed 3x2x2 game: every subset of families, each result re-checked by loops."""
     rng = np.random.default_rng(2)
     game = co.NormalFormGame.from_arrays(rng.normal(size=(3, 3, 2, 2)).round(2))
-    v = co.characteristic_function(game, outsiders="gamma").values
+    v = co.characteristic_function(game).values     # the one default, as design_compensation's
     for k in range(len(FAMS) + 1):
         for fams in itertools.combinations(FAMS, k):
             res = co.design_compensation(game, constraints=list(fams), fine=0.3,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..._checks import check_number
 from ..._numeric import DUST, LP_DUST, RTOL, SOLVER_RTOL
+from ...coalitions.characteristic import DEFAULT_OUTSIDERS
 from ...equilibria.large import default_target
 from ...equilibria.outside import outside_option as outside_option_of
 from ...errors import InputError
@@ -42,7 +43,7 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
                         max_subsidy: float | None = None, *, capacity_share: float = 1.0,
                         detection: float = 1.0, forfeit: str = "transfer",
                         coalition_values=None,
-                        outsiders: str = "gamma", ranges="auto", backend: str = "pulp",
+                        outsiders: str = DEFAULT_OUTSIDERS, ranges="auto", backend: str = "pulp",
                         seed=0, tensor_max_profiles: int = TENSOR_MAX_PROFILES,
                         core_max_players: int = 16, tol: float = SOLVER_RTOL,
                         time_limit: float | None = None) -> CompensationResult:
@@ -112,7 +113,8 @@ def design_compensation(game, target=None, constraints=None, objective: str = "m
     coalition_values : TUGame or array of length 2**n, optional
         ``v(S)`` for the core; default ``characteristic_function(game, outsiders)``.
     outsiders : {"gamma", "nash", "alpha"}
-        Outsiders' behaviour when ``v`` is computed here.
+        Outsiders' behaviour when ``v`` is computed here (default
+        ``DEFAULT_OUTSIDERS``, "nash": the package's one default).
     ranges : "auto", bool
         Compute the range of each ``t_i`` over the optimal face (2n extra
         LPs); "auto": when ``n <= 20``. Otherwise uniqueness is tested along
