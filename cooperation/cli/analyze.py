@@ -1,68 +1,152 @@
-"""``cooperation analyze``: equilibria, social optimum, cooperation surplus, values, rules."""
+"""``cooperation analyze``: equilibria, social optimum, cooperation surplus, values, rules.
+
+The screen explains itself: signs, blanks and flags that were not established
+are said in words beside the numbers, money is rounded (4 significant
+digits) and every table fits in 100 columns. ``--out x.json`` keeps every
+number at full precision, with the notes; ``--out x.csv`` writes the
+per-jurisdiction table (the analysis and the cooperative values side by side).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ._common import fmt, print_table
+from ..coalitions.characteristic import OUTSIDERS
+from ._common import (
+    WIDTH,
+    check_out,
+    default_of,
+    escape,
+    given,
+    num,
+    print_table,
+    write_result,
+)
 
 __all__ = ["register", "run"]
 
 
 def register(sub) -> None:
-    p = sub.add_parser("analyze", help="equilibria, social optimum, cooperation surplus")
+    from ..coalitions.summary import cooperative_values
+
+    p = sub.add_parser("analyze", help="equilibria, social optimum, cooperation surplus, "
+                       "cooperative values and responsibility rules")
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--out", help="write the results as JSON to this file")
+    p.add_argument("--outsiders", choices=list(OUTSIDERS), default=None,
+                   help="what outsiders do in the characteristic function (default: "
+                        f"{default_of(cooperative_values, 'outsiders')})")
+    p.add_argument("--out", help="write results: .json (everything, full precision) or .csv "
+                   "(the per-jurisdiction table)")
     p.set_defaults(func=run)
 
 
-def run(args, out) -> int:
-    from .. import analyze, load_scenario, mixed_equilibria
-    from .._io import atomic_write_json
+def say(text: str, out) -> None:
+    from .._result import paragraph
 
+    print(paragraph(text, WIDTH), file=out)
+
+
+def _labels(profile) -> str:
+    return escape("(" + ", ".join(profile) + ")")
+
+
+def _payoff_table(game, out) -> None:
+    A, B = game.bimatrix()
+    cells = [[f"{num(A[r, c])}, {num(B[r, c])}" for c in range(A.shape[1])]
+             for r in range(A.shape[0])]
+    tab = pd.DataFrame(cells, index=pd.Index(game.actions[0], name=game.players[0]),
+                       columns=pd.Index(game.actions[1], name=game.players[1]))
+    say(f"Payoff table (rows: {escape(game.players[0])}, columns: {escape(game.players[1])}; "
+        f"each cell: payoff of {escape(game.players[0])}, payoff of "
+        f"{escape(game.players[1])}):", out)
+    print_table(tab, out)
+    print("", file=out)
+
+
+def _equilibria(game, res, out):
+    from .. import mixed_equilibria
+
+    eq = res.equilibria
+    say(f"Pure Nash equilibria: {len(eq)} (largest regret {num(eq.max_regret, 2)}; "
+        "0 means no jurisdiction gains by changing its level alone)", out)
+    for p, pay in zip(eq.labels, eq.payoffs, strict=True):
+        pays = ", ".join(f"{escape(n)} {num(x)}" for n, x in zip(game.players, pay, strict=True))
+        say(f"  {_labels(p)}: payoffs {pays}; welfare {num(pay.sum())}", out)
+    if game.n_players != 2:
+        return None
+    mixed = mixed_equilibria(game)
+
+    def flag(x, yes, no):
+        return "not established" if x is None else yes if x else no
+
+    say(f"Mixed equilibria (extreme points): {len(mixed)}; "
+        f"{flag(mixed.complete, 'the list is complete (certified)', 'the list may be partial')}"
+        f"; {flag(mixed.degenerate, 'degenerate game', 'non-degenerate game')}; "
+        f"{flag(mixed.finite, 'finitely many', 'continua of equilibria')}", out)
+    for note in getattr(mixed, "notes", ()) or ():
+        say(f"  note: {note}", out)
+    return mixed
+
+
+def _headline(scenario, game, res, out) -> None:
+    opt = res.optimum
+    unit = scenario.unit
+    print("", file=out)
+    say(f"Social optimum (largest total payoff): {_labels(game.profile_labels(opt.profile))}; "
+        f"welfare {num(opt.welfare)} {unit}", out)
+    surplus = res.cooperation_surplus
+    say(f"Cooperation surplus W(opt) - W(worst equilibrium): {num(surplus)} {unit}"
+        + (" (undefined: no equilibrium to compare with)" if np.isnan(surplus) else
+           " (what the region loses by going it alone)"), out)
+    if np.isnan(res.price_of_anarchy):
+        say(f"Price of anarchy and of stability: undefined ({res.poa_note})", out)
+    else:
+        say(f"Price of anarchy {num(res.price_of_anarchy)}, price of stability "
+            f"{num(res.price_of_stability)} (1 = no loss): {res.poa_note}", out)
+
+
+def _per_jurisdiction(res, out) -> pd.DataFrame:
+    frame = res.to_frame()
+    view = frame.rename(columns={
+        "payoff_opt": "at optimum", "payoff_worst_ne": "worst NE", "payoff_best_ne": "best NE",
+        "leaves_to": "leaves to", "welfare_loss": "welfare lost", "own_gain": "own gain"})
+    print("", file=out)
+    say("Per jurisdiction: payoff at the optimum and at the worst and best equilibrium; if it "
+        "alone leaves the optimum ('leaves to': its most profitable other level), the welfare "
+        "the region loses and its own gain (> 0: it is tempted to leave).", out)
+    if view["leaves to"].isna().any():
+        say("  'n/a' under 'leaves to': the jurisdiction has a single level.", out)
+    print_table(view, out, digits=4)
+    return frame
+
+
+def run(args, out) -> int:
+    from .. import analyze, load_scenario
+    from ..coalitions.summary import analyze_section
+
+    ext = check_out(args.out)
     scenario = load_scenario(args.scenario)
     game = scenario.to_game()
     res = analyze(game)
     unit = scenario.unit
-    print(f"Scenario: {scenario.name or args.scenario}  (money in {unit})", file=out)
-    print(f"Jurisdictions: {', '.join(game.players)}", file=out)
-    print(f"Action levels: {', '.join(scenario.action_names)}", file=out)
+    say(f"Scenario: {escape(scenario.name or args.scenario)}", out)
+    say(f"Money: {unit} (shown at 4 significant digits; --out x.json keeps every digit)", out)
+    say(f"Jurisdictions: {', '.join(escape(p) for p in game.players)}", out)
+    say(f"Action levels: {', '.join(escape(a) for a in scenario.action_names)}", out)
+    if float(np.max(game.payoffs)) <= 0:
+        say("Payoffs are negative: a payoff is minus the jurisdiction's expected yearly cost "
+            "(its action cost plus the expected damage it bears), so closer to 0 is better.",
+            out)
     print("", file=out)
     if game.n_players == 2:
-        A, B = game.bimatrix()
-        cells = [[f"{A[r, c]:.4g}, {B[r, c]:.4g}" for c in range(A.shape[1])]
-                 for r in range(A.shape[0])]
-        tab = pd.DataFrame(cells, index=pd.Index(game.actions[0], name=game.players[0]),
-                           columns=pd.Index(game.actions[1], name=game.players[1]))
-        print(f"Payoff table (row: {game.players[0]}, column: {game.players[1]}; "
-              f"payoffs {game.players[0]}, {game.players[1]}):", file=out)
-        print_table(tab, out)
-        print("", file=out)
-    eq = res.equilibria
-    print(f"Pure Nash equilibria ({len(eq)}, max regret {eq.max_regret:.2g}):", file=out)
-    for p, pay in zip(eq.labels, eq.payoffs, strict=True):
-        print(f"  {p}  payoffs {np.round(pay, 6).tolist()}  welfare {fmt(pay.sum())}",
-              file=out)
-    mixed = None
-    if game.n_players == 2:
-        mixed = mixed_equilibria(game)
-        print(f"Mixed equilibria (extreme): {len(mixed)}; degenerate={mixed.degenerate}, "
-              f"complete={mixed.complete}, finite={mixed.finite}", file=out)
-    opt = res.optimum
-    print("", file=out)
-    print(f"Social optimum: {game.profile_labels(opt.profile)}  welfare {fmt(opt.welfare)}",
-          file=out)
-    print(f"Cooperation surplus W(opt) - W(worst NE): {fmt(res.cooperation_surplus)} {unit}",
-          file=out)
-    print(f"Price of anarchy: {fmt(res.price_of_anarchy)}   price of stability: "
-          f"{fmt(res.price_of_stability)}   ({res.poa_note})", file=out)
-    print("", file=out)
-    print("Per jurisdiction (withdrawal cost = welfare lost when it alone leaves the optimum;"
-          " own_gain > 0: it is tempted to leave):", file=out)
-    print_table(res.to_frame(), out)
-    extra = _analyze_extra_sections(scenario, game, out)
+        _payoff_table(game, out)
+    mixed = _equilibria(game, res, out)
+    _headline(scenario, game, res, out)
+    frame = _per_jurisdiction(res, out)
+    extra = analyze_section(scenario, game, out, **given(args, "outsiders"))
     if args.out:
+        eq, opt = res.equilibria, res.optimum
         data = {
             "scenario": scenario.name, "source": str(args.scenario), "unit": unit,
             "players": list(game.players), "actions": [list(a) for a in game.actions],
@@ -74,7 +158,7 @@ def run(args, out) -> int:
             "price_of_anarchy": res.price_of_anarchy,
             "price_of_stability": res.price_of_stability,
             "poa_note": res.poa_note,
-            "per_jurisdiction": res.to_frame(),
+            "per_jurisdiction": frame,
         }
         if mixed is not None:
             data["mixed_equilibria"] = {
@@ -82,15 +166,10 @@ def run(args, out) -> int:
                 "degenerate": mixed.degenerate, "complete": mixed.complete,
                 "finite": mixed.finite, "max_regret": mixed.max_regret}
         data.update(extra)
-        atomic_write_json(args.out, data)
-        print(f"\nwrote {args.out}", file=out)
+        table = frame
+        coop = extra.get("cooperative")
+        if coop is not None:
+            table = frame.assign(shapley=pd.Series(coop["shapley"]),
+                                 nucleolus=pd.Series(coop["nucleolus"]))
+        write_result(args.out, ext, data, table, out)
     return 0
-
-
-def _analyze_extra_sections(scenario, game, out) -> dict:
-    """Sections other analyses add to ``cooperation analyze`` (returns JSON fields)."""
-    from ..coalitions.summary import analyze_section
-
-    extra = {}
-    extra.update(analyze_section(scenario, game, out))  # Shapley, nucleolus, core, rules
-    return extra
