@@ -1,20 +1,43 @@
 """``cooperation compensate``: transfers and subsidy that make cooperation worthwhile.
 
-Readable tables on the terminal; ``--out`` writes JSON (everything) or CSV (the
-per-jurisdiction table; with ``--plan`` the payment plan's edge table:
-payer, payee, amount, unit) atomically. Bad input raises :class:`InputError`,
-which the command line turns into exit status 2 and one line on stderr.
+Readable tables within 100 columns on the terminal, every sign and blank
+explained beside it; ``--out`` writes JSON (everything, full precision) or CSV
+(the per-jurisdiction table with every column: ranges, caps, shadow prices;
+with ``--plan`` the payment plan's edge table: payer, payee, amount, unit)
+atomically. Only the flags the user typed reach the library, so every
+default is the library's. Bad input raises :class:`InputError`, which the
+command line turns into exit status 2 and one line on stderr; an infeasible
+design (or payment plan) exits with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from .._result import paragraph
+from ..coalitions.characteristic import OUTSIDERS
+from ..compensation.plans import LINK_RULES
 from ..compensation.transfers import FAMILIES, OBJECTIVES
 from ..errors import InputError
-from ._common import CSV_FLOAT, check_out, number, print_table, write_result
+from ._common import (
+    WIDTH,
+    check_out,
+    default_of,
+    escape,
+    given,
+    num,
+    number,
+    print_table,
+    write_result,
+)
 
 __all__ = ["register", "add_arguments", "run"]
+
+#: short names of the constraint families in the per-jurisdiction table
+SHORT = {"participation": "part", "self_enforcement": "self-enf", "capacity": "cap"}
+#: the flags whose text is a number, and the library parameter each one sets
+NUMBERS = {"fine": "--fine", "detection": "--detection", "max_subsidy": "--max-subsidy",
+           "capacity_share": "--capacity-share"}
 
 
 def register(sub) -> None:
@@ -25,38 +48,188 @@ def register(sub) -> None:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..compensation.plans import payment_plan
+    from ..compensation.transfers import design_compensation as dc
+
+    def d(name):
+        return default_of(dc, name)
+
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--objective", default="min_subsidy", choices=list(OBJECTIVES),
-                   help="what to optimise (default: min_subsidy, then money moved)")
-    p.add_argument("--constraints", default=None, metavar="LIST",
+    p.add_argument("--objective", choices=list(OBJECTIVES),
+                   help=f"what to optimise (default: {d('objective')}, then money moved)")
+    p.add_argument("--constraints", metavar="LIST",
                    help=f"comma-separated families from {','.join(FAMILIES)} (default: all)")
-    p.add_argument("--target", default=None,
-                   help="profile to sustain: one action for everyone (e.g. cooperate) or a "
-                        "comma-separated action per jurisdiction (default: social optimum)")
-    p.add_argument("--outside-option", default="nash",
-                   help="nash (default), maximin or status_quo")
-    p.add_argument("--fine", default="0", help="fine paid by a detected deviator (default 0)")
-    p.add_argument("--detection", default="1", help="probability a deviation is detected")
-    p.add_argument("--max-subsidy", default=None,
-                   help="cap on the higher level's subsidy (0: peer-led, no subsidy)")
-    p.add_argument("--capacity-share", default="1",
-                   help="share of fiscal capacity a jurisdiction may pay (default 1)")
-    p.add_argument("--reference", default=None,
+    p.add_argument("--target", help="profile to sustain: one action level for everyone "
+                   "(e.g. cooperate) or a comma-separated level per jurisdiction (default: "
+                   "the social optimum)")
+    p.add_argument("--outside-option",
+                   help=f"nash, maximin or status_quo (default: {d('outside_option')})")
+    p.add_argument("--outsiders", choices=list(OUTSIDERS),
+                   help="what outsiders do in the characteristic function of the core "
+                        f"(default: {d('outsiders')})")
+    p.add_argument("--fine", help=f"fine paid by a detected deviator (default {d('fine')})")
+    p.add_argument("--detection", help="probability a deviation is detected, in (0, 1] "
+                   f"(default {d('detection')})")
+    p.add_argument("--max-subsidy", help="cap on the higher level's subsidy (0: peer-led, no "
+                   "subsidy; default: no cap)")
+    p.add_argument("--capacity-share", help="share of fiscal capacity a jurisdiction may pay "
+                   f"(default {d('capacity_share')})")
+    p.add_argument("--reference",
                    help="shapley, nucleolus or prenucleolus (for --objective closest)")
-    p.add_argument("--backend", default="pulp", choices=["pulp", "scipy"])
+    p.add_argument("--backend", choices=["pulp", "scipy"],
+                   help=f"LP solver (default: {d('backend')})")
     p.add_argument("--plan", action="store_true",
                    help="also find the payment plan: who pays whom along allowed links "
                         "(min-cost flow); with --out x.csv the CSV is its edge table")
-    p.add_argument("--links", default=None, metavar="CSV",
+    p.add_argument("--links", metavar="CSV",
                    help="allowed links for --plan: CSV with payer, payee[, cost, cap] "
                         "(default: read from the scenario's hazards by --rule)")
-    p.add_argument("--rule", default="beneficiary",
-                   choices=["beneficiary", "origin", "both", "complete"],
-                   help="default links for --plan: beneficiary pays the source (default), "
-                        "origin pays the exposed, both, or complete")
-    p.add_argument("--max-per-link", default=None,
-                   help="cap on every link between jurisdictions for --plan")
+    p.add_argument("--rule", choices=list(LINK_RULES),
+                   help="default links for --plan: beneficiary pays the source, origin pays "
+                        "the exposed, both, or complete (default: "
+                        f"{default_of(payment_plan, 'rule')})")
+    p.add_argument("--max-per-link", help="cap on every link between jurisdictions for --plan")
     p.add_argument("--out", help="write results: .json (everything) or .csv (table)")
+
+
+def say(text: str, out) -> None:
+    print(paragraph(text, WIDTH), file=out)
+
+
+def design_options(args) -> dict:
+    """The keyword arguments of :func:`design_compensation` the user typed."""
+    kw = given(args, "objective", "outside_option", "outsiders", "reference", "backend",
+               *NUMBERS)
+    for name, flag in NUMBERS.items():
+        if name in kw:
+            kw[name] = number(kw[name], flag)
+    if args.constraints is not None:
+        kw["constraints"] = [c.strip() for c in args.constraints.split(",") if c.strip()]
+    if args.target:
+        parts = [t.strip() for t in args.target.split(",")]
+        kw["target"] = parts[0] if len(parts) == 1 else parts
+    return kw
+
+
+def _header(args, scenario, res, out) -> None:
+    n = scenario.n_players
+    prof = ", ".join(f"{escape(p)}={escape(a)}" for p, a in
+                     zip(scenario.players[:12], res.target[:12], strict=True))
+    if n > 12:
+        prof += f", ... ({n} jurisdictions; all of them in --out)"
+    say(f"Scenario: {escape(scenario.name or args.scenario)}", out)
+    say(f"Money: {scenario.unit} (shown at 4 significant digits; --out x.json keeps every "
+        "digit)", out)
+    how = (f"as given by --target {escape(args.target)}" if res.target_note == "given"
+           else res.target_note)
+    say(f"Target (the profile to sustain): {how}: {prof}", out)
+    say(f"Outside option (no agreement): {res.outside_note}", out)
+    say(f"Constraints: {', '.join(res.constraints) or 'none'}; objective: {res.objective}", out)
+    for note in res.notes:
+        say(f"Note: {note}", out)
+    print("", file=out)
+
+
+def _money_lines(res, unit, out) -> None:
+    say(f"Result: {res.status_text}"
+        + ("" if res.unique is None else "; the transfers are unique" if res.unique else
+           "; the transfers are NOT unique (other optimal transfers exist: see the range "
+           "columns)"), out)
+    say(f"  subsidy from the higher level: {num(res.subsidy)} {unit}", out)
+    if res.paid == 0:
+        say(f"  paid from jurisdiction to jurisdiction: 0 {unit} (every transfer received is "
+            "subsidy)", out)
+    else:
+        say(f"  paid from jurisdiction to jurisdiction: {num(res.paid)} {unit}; received in "
+            f"all: {num(res.received)} {unit} (= paid + subsidy)", out)
+    say(f"  largest constraint violation (certificate, recomputed from the payoffs): "
+        f"{num(res.max_violation, 2)} {unit}", out)
+
+
+def _per_jurisdiction(res, unit, out) -> None:
+    from ..compensation.transfers import design_compensation
+
+    frame = res.to_frame()
+    view = frame[["action", "outside_option", "payoff_target", "transfer", "payoff_after",
+                  "gain"]].rename(columns={"action": "level", "outside_option": "outside",
+                                           "payoff_target": "at target",
+                                           "payoff_after": "after"})
+    if res.unique is False and "transfer_min" in frame:
+        view["t min"], view["t max"] = frame["transfer_min"], frame["transfer_max"]
+    caps = frame["cap"]
+    if caps.notna().any() and (caps < float("inf")).any():
+        view["cap"] = [num(c, inf="no cap") for c in caps]
+
+    def short(text, priced):
+        fams = [f.strip() for f in text.split(",") if f.strip()]
+        pr = {f.strip() for f in priced.split(",")}
+        return ", ".join(SHORT.get(f, f) + ("*" if f in pr else "") for f in fams) or "-"
+
+    view["binding"] = [short(b, p) for b, p in zip(frame["binding"], frame["priced"],
+                                                   strict=True)]
+    print("", file=out)
+    say(f"Per jurisdiction ({unit}; payoffs < 0 are expected yearly costs): outside = payoff "
+        "with no agreement; transfer > 0 received, < 0 paid; after = at target + transfer; "
+        "gain = after - outside (>= 0 for everyone when participation is on).", out)
+    tol = default_of(design_compensation, "tol")
+    say(f"  binding: the constraints that hold with equality (slack within {tol} of the LP's "
+        "money scale): part = participation, self-enf = self-enforcement, cap = capacity; "
+        "* = it carries a shadow price (below); without *: binding at shadow price 0 "
+        "(relaxing it alone would not change the objective: other binding rows, or "
+        "subsidy >= 0, already hold it).", out)
+    print_table(view, out, digits=4, max_rows=50)
+
+
+def _shadow_prices(res, out) -> None:
+    bt = res.binding_table()
+    if not len(bt):
+        return
+    print("", file=out)
+    stage = res.objective.replace("_", " ")
+    say(f"Binding constraints and their shadow prices (change in the {stage} per unit rise of "
+        "the constraint's right-hand side, money per money; 0: see above):", out)
+    view = bt.set_index("constraint")[["shadow_price"]].rename(
+        columns={"shadow_price": "shadow price"})
+    view = view.iloc[(-view["shadow price"].abs()).argsort(kind="stable")]
+    print_table(view, out, digits=4, max_rows=20)
+
+
+def _infeasible(res, out) -> None:
+    dg = res.diagnosis
+    if dg is not None and len(dg.shortfalls):
+        print("", file=out)
+        say("Diagnosis (what must give, relaxing one family at a time; shortfall in the "
+            "scenario's money):", out)
+        print_table(dg.shortfalls.set_index("family"), out, digits=4, na="-")
+
+
+def _two_way(scenario, data, unit, out) -> None:
+    from ..compensation.agreement import two_way_agreement
+
+    print("", file=out)
+    try:
+        agr = two_way_agreement(scenario)
+    except InputError as exc:
+        say(f"Two-way conditional agreement: not applicable ({exc})", out)
+        return
+    up, down = escape(agr.upstream), escape(agr.downstream)
+    say(f"Two-way conditional agreement (Xin'an type: {down} pays {up} the stake s if the "
+        f"standard is met, else {up} pays {down} s):", out)
+    say(f"  bargaining range of the stake s: {agr.range_text()} {unit} (every stake in it "
+        "gives both sides at least their no-agreement payoff)", out)
+    if len(agr.stakes):
+        cols = ["stake", "in_range", "equilibria", "p_standard_met"] + \
+            [c for c in agr.stakes.columns if c.startswith("gain[")]
+        view = agr.stakes[cols].rename(columns={"in_range": "in range",
+                                                "p_standard_met": "P(met)"})
+        view["in range"] = ["yes" if x else "no" for x in view["in range"]]
+        say("  Stakes of the real agreement: the equilibrium each one induces, the "
+            "probability the standard is met there, and each side's gain over no agreement "
+            "(0: the stake does not change what they do).", out)
+        print_table(view, out, digits=4)
+    data["two_way_agreement"] = {
+        "upstream": agr.upstream, "downstream": agr.downstream,
+        "intervals": agr.intervals, "stakes": agr.stakes.reset_index(), "note": agr.note}
 
 
 def _plan_section(args, scenario, res, data: dict, out):
@@ -65,116 +238,53 @@ def _plan_section(args, scenario, res, data: dict, out):
 
     print("", file=out)
     if not res.success:
-        print("Payment plan: none (the design found no transfers)", file=out)
+        say("Payment plan: none (the design found no transfers)", out)
         return None
-    cap = None if args.max_per_link is None else number(args.max_per_link, "--max-per-link")
-    plan = payment_plan(res, links=args.links, rule=args.rule, max_per_link=cap,
-                        scenario=scenario, backend=args.backend)
-    print(f"Payment plan: {plan.message}", file=out)
-    print(f"  links: {'table ' + str(args.links) if args.links else 'rule ' + plan.rule}; "
-          f"the subsidy enters from the node {plan.higher_level!r}", file=out)
+    kw = given(args, "links", "rule", "backend")
+    if args.max_per_link is not None:
+        kw["max_per_link"] = number(args.max_per_link, "--max-per-link")
+    plan = payment_plan(res, scenario=scenario, **kw)
+    say(f"Payment plan: {plan.message}", out)
+    say(f"  links: {'table ' + escape(args.links) if args.links else 'rule ' + plan.rule}; "
+        f"the subsidy enters from the node {escape(plan.higher_level)!r}", out)
     for note in plan.notes:
-        print(f"Note: {note}", file=out)
+        say(f"Note: {note}", out)
     if len(plan.edges):
-        print("Payments (payer -> payee):", file=out)
-        print_table(plan.edges.head(50), out)
-        if len(plan.edges) > 50:
-            print(f"... {len(plan.edges) - 50} more rows", file=out)
+        say("Payments (payer -> payee):", out)
+        print_table(plan.edges, out, digits=4, max_rows=50)
     if not plan.success and len(plan.groups):
-        print("Cut off (need more than the allowed links can bring):", file=out)
-        print_table(plan.groups, out)
+        say("Cut off (need more than the allowed links can bring):", out)
+        print_table(plan.groups, out, digits=4)
     data["payment_plan"] = plan.to_dict()
     return plan
 
 
 def run(args, out) -> int:
-    from ..compensation.agreement import two_way_agreement
+    from .._io import atomic_write_csv
     from ..compensation.transfers import design_compensation
     from ..scenario import load_scenario
 
     ext = check_out(args.out)
+    kw = design_options(args)
     scenario = load_scenario(args.scenario)
-    cons = None
-    if args.constraints is not None:
-        cons = [c.strip() for c in args.constraints.split(",") if c.strip()]
-    target = None
-    if args.target:
-        parts = [t.strip() for t in args.target.split(",")]
-        target = parts[0] if len(parts) == 1 else parts
-    max_sub = None if args.max_subsidy is None else number(args.max_subsidy, "--max-subsidy")
-    res = design_compensation(
-        scenario, target=target, constraints=cons, objective=args.objective,
-        outside_option=args.outside_option, fine=number(args.fine, "--fine"),
-        max_subsidy=max_sub, capacity_share=number(args.capacity_share, "--capacity-share"),
-        detection=number(args.detection, "--detection"), reference=args.reference,
-        backend=args.backend)
+    res = design_compensation(scenario, **kw)
     unit = scenario.unit
-    print(f"Scenario: {scenario.name or args.scenario}  (money in {unit})", file=out)
-    print(f"Target profile: {', '.join(f'{p}={a}' for p, a in zip(scenario.players, res.target, strict=True)) if scenario.n_players <= 12 else str(res.target[:12]) + ' ...'}", file=out)
-    print(f"  ({res.target_note})", file=out)
-    print(f"Outside option: {res.outside_note}", file=out)
-    print(f"Constraints: {', '.join(res.constraints) or 'none'};  objective: {res.objective}",
-          file=out)
-    for note in res.notes:
-        print(f"Note: {note}", file=out)
-    print("", file=out)
-    print(("Result: " if res.success else "NO FEASIBLE DESIGN: ") + res.message, file=out)
+    _header(args, scenario, res, out)
     if res.success:
-        print(f"  subsidy from the higher level: {res.subsidy:.6g} {unit}", file=out)
-        print(f"  money moved between jurisdictions: {res.money_moved:.6g} {unit}", file=out)
-        print(f"  largest constraint violation (certificate): {res.max_violation:.2g}",
-              file=out)
-        print("", file=out)
-        print("Per jurisdiction (transfer > 0: receives; < 0: pays; gain over no agreement):",
-              file=out)
-        frame = res.to_frame()
-        print_table(frame.head(50), out)
-        if len(frame) > 50:
-            print(f"... {len(frame) - 50} more rows", file=out)
-        nz = res.duals[(res.duals != 0) & ~res.duals.index.isin(["budget"])]
-        if len(nz):
-            print("", file=out)
-            print(f"Shadow prices (change in {res.objective.replace('_', ' ')} per unit "
-                  f"change of the constraint):", file=out)
-            print_table(nz.head(20).to_frame(), out)
+        _money_lines(res, unit, out)
+        _per_jurisdiction(res, unit, out)
+        _shadow_prices(res, out)
     else:
-        frame = res.to_frame()
-        if res.diagnosis is not None and len(res.diagnosis.shortfalls):
-            print("", file=out)
-            print("Diagnosis (what must give, relaxing one family at a time):", file=out)
-            print_table(res.diagnosis.shortfalls, out)
+        say("NO FEASIBLE DESIGN: " + res.message, out)
+        _infeasible(res, out)
     data = {"scenario": scenario.name, "source": str(args.scenario), **res.to_dict()}
     if scenario.n_players == 2:
-        print("", file=out)
-        try:
-            agr = two_way_agreement(scenario)
-        except InputError as exc:
-            print(f"Two-way conditional agreement: not applicable ({exc})", file=out)
-        else:
-            rng = "empty" if agr.empty else " U ".join(
-                f"{'[' if r.lo_closed else '('}{r.lo:.6g}, {r.hi:.6g}{']' if r.hi_closed else ')'}"
-                for r in agr.intervals.itertuples())
-            print(f"Two-way conditional agreement (Xin'an type: {agr.downstream} pays "
-                  f"{agr.upstream} s if the standard is met, else {agr.upstream} pays "
-                  f"{agr.downstream} s):", file=out)
-            print(f"  bargaining range of the stake s: {rng} {unit}", file=out)
-            if len(agr.stakes):
-                print_table(agr.stakes[["stake", "in_range", "equilibria", "p_standard_met"]
-                                  + [c for c in agr.stakes.columns if c.startswith("gain[")]],
-                       out)
-            data["two_way_agreement"] = {
-                "upstream": agr.upstream, "downstream": agr.downstream,
-                "intervals": agr.intervals, "stakes": agr.stakes.reset_index(),
-                "note": agr.note}
+        _two_way(scenario, data, unit, out)
     plan = _plan_section(args, scenario, res, data, out) if args.plan else None
     if args.out:
         if plan is not None and ext == ".csv":
-            from .._io import atomic_write
-
-            edges = plan.edges
-            atomic_write(args.out, lambda tmp: edges.to_csv(
-                tmp, index=False, encoding="utf-8", float_format=CSV_FLOAT))
+            atomic_write_csv(args.out, plan.edges, index=False)
             print(f"\nwrote {args.out}", file=out)
         else:
-            write_result(args.out, ext, data, frame, out)
+            write_result(args.out, ext, data, res.to_frame(), out)
     return 0 if res.success and (plan is None or plan.success) else 1

@@ -61,7 +61,7 @@ import pandas as pd
 from .._numeric import RTOL, TINY, span
 from ..equilibria.outside import outside_option as outside_option_of
 from ..errors import InputError
-from ..games.model import PayoffModel
+from ..games.model import TENSOR_MAX_PROFILES, PayoffModel
 from .results.agreement import TwoWayAgreement
 
 __all__ = ["two_way_agreement", "TwoWayAgreement"]
@@ -142,6 +142,11 @@ def two_way_agreement(game, stakes=None, *, upstream=None, downstream=None, haza
                          fix="build the two-jurisdiction scenario of the river section")
     P = model.players
     G = model.game
+    if G is None:
+        raise InputError("the agreement game needs the payoff table, and this one is too large "
+                         f"(more than {TENSOR_MAX_PROFILES} profiles)", field="game",
+                         value=" x ".join(map(str, model.shape)) + " levels",
+                         fix="use fewer action levels")
     for nm, val in (("subsidy", subsidy),):
         if isinstance(val, bool) or not isinstance(val, int | float | np.number) or \
                 not math.isfinite(val) or val < 0:

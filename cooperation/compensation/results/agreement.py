@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..._result import ResultMixin
+from ..._result import ResultMixin, display_number
 
 __all__ = ["TwoWayAgreement"]
 
@@ -63,10 +63,25 @@ class TwoWayAgreement(ResultMixin):
                 return True
         return False
 
-    def _summary(self):
-        rng = "empty" if self.empty else " U ".join(
-            f"{'[' if r.lo_closed else '('}{r.lo:.6g}, {r.hi:.6g}{']' if r.hi_closed else ')'}"
+    def range_text(self, digits: int = 4) -> str:
+        """The bargaining range as intervals, ``[lo, hi]`` closed and ``(lo, hi)`` open,
+        joined by ``U``; ``empty`` when no stake works; ``inf`` when unbounded.
+
+        Examples
+        --------
+        >>> import cooperation as co
+        >>> co.two_way_agreement(co.load_scenario("data/xinan/scenario.toml")).range_text()
+        '[1.379, 3.771]'
+        """
+        if self.empty:
+            return "empty (no stake gives both sides more than no agreement)"
+        return " U ".join(
+            f"{'[' if r.lo_closed else '('}{display_number(r.lo, digits)}, "
+            f"{display_number(r.hi, digits)}{']' if r.hi_closed else ')'}"
             for r in self.intervals.itertuples())
+
+    def _summary(self):
+        rng = self.range_text(6)
         rows = [("upstream -> downstream", f"{self.upstream} -> {self.downstream}"),
                 ("bargaining range of the stake", f"{rng} {self.unit}".rstrip()),
                 ("no-agreement payoffs", self.outside_option.round(6).to_dict())]

@@ -81,7 +81,8 @@ class CompensationResult(SolverResultMixin):
     subsidy : float
         ``g = sum_i t_i`` from the higher level (exactly, by construction).
     money_moved : float
-        ``sum_i |t_i|``.
+        ``sum_i |t_i|``: every transfer paid or received, the subsidy included
+        (:attr:`paid` is the part that moves between jurisdictions).
     payoff_before : Series
         The outside option ``o_i`` (no agreement).
     payoff_target : Series
@@ -164,13 +165,49 @@ class CompensationResult(SolverResultMixin):
         """Optimum of the first lexicographic stage (scipy's name)."""
         return self.objective_values[0] if self.objective_values else math.nan
 
+    @property
+    def paid(self) -> float:
+        """What the paying jurisdictions pay in all, ``sum_i max(-t_i, 0)``: the money that
+        moves from jurisdiction to jurisdiction (0 when every transfer is subsidy)."""
+        return float(np.maximum(-self.transfers.to_numpy(), 0.0).sum())
+
+    @property
+    def received(self) -> float:
+        """What the receiving jurisdictions get in all, ``sum_i max(t_i, 0) = paid +
+        subsidy``."""
+        return float(np.maximum(self.transfers.to_numpy(), 0.0).sum())
+
+    def binding_table(self) -> pd.DataFrame:
+        """Every binding constraint with its shadow price, one row each.
+
+        ``binding`` lists the rows that hold with equality (slack within ``tol``
+        of the LP's money scale, :func:`design_compensation`); a row with a
+        non-zero shadow price is binding by complementary slackness, so it is
+        listed even if its slack were above ``tol``. ``priced`` is True where the
+        shadow price is non-zero; a binding row with price 0 is *degenerate*:
+        other binding rows already pin the same transfers, and another dual
+        solution may price it instead.
+
+        Columns: ``constraint``, ``family``, ``member``, ``shadow_price``, ``priced``.
+        """
+        duals = self.duals.drop(labels=["budget"], errors="ignore")
+        names = list(dict.fromkeys(list(self.binding)
+                                   + [k for k, v in duals.items() if v != 0.0]))
+        fam = [n.split("[", 1)[0] for n in names]
+        member = [n[n.index("[") + 1:-1] if "[" in n else "" for n in names]
+        price = [float(duals.get(n, 0.0)) for n in names]
+        return pd.DataFrame({"constraint": names, "family": fam, "member": member,
+                             "shadow_price": price, "priced": [x != 0.0 for x in price]})
+
     def _summary(self):
         u = self.unit
         rows = [("success", self.success), ("status", f"{self.status} ({STATUS_TEXT.get(self.status, '?')})"),
                 ("message", self.message), ("objective", self.objective),
                 ("constraints", ", ".join(self.constraints) or "-")]
         if self.success:
-            rows += [("subsidy", money(self.subsidy, u)), ("money moved", money(self.money_moved, u)),
+            rows += [("subsidy", money(self.subsidy, u)),
+                     ("paid between jurisdictions", money(self.paid, u)),
+                     ("money moved (sum |t_i|)", money(self.money_moved, u)),
                      ("unique", self.unique), ("binding", ", ".join(self.binding[:12])
                                                + (" ..." if len(self.binding) > 12 else ""))]
         rows += [("target", self.target if len(self.target) <= 12 else
@@ -181,8 +218,10 @@ class CompensationResult(SolverResultMixin):
 
     def to_frame(self) -> pd.DataFrame:
         """One row per jurisdiction: target action, outside option, payoffs before and
-        after transfers, the transfer and its range, the cap, and the shadow prices of
-        the jurisdiction's constraints."""
+        after transfers, the transfer and its range, the cap (``inf``: no cap), the
+        shadow prices of the jurisdiction's constraints, the families that bind
+        (``binding``) and those of them with a non-zero shadow price (``priced``),
+        consistent with :meth:`binding_table`."""
         idx = self.transfers.index
         df = pd.DataFrame({
             "action": list(self.target),
@@ -200,9 +239,12 @@ class CompensationResult(SolverResultMixin):
             if fam in self.constraints:
                 names = [f"{fam}[{p}]" for p in idx]
                 df[f"dual_{fam}"] = self.duals.reindex(names).fillna(0.0).to_numpy()
-        binding = set(self.binding)
-        df["binding"] = [", ".join(f for f in ("participation", "self_enforcement", "capacity")
-                                   if f"{f}[{p}]" in binding) for p in idx]
+        bt = self.binding_table() if self.success else None
+        binding = set() if bt is None else set(bt["constraint"])
+        priced = set() if bt is None else set(bt.loc[bt["priced"], "constraint"])
+        fams = ("participation", "self_enforcement", "capacity")
+        df["binding"] = [", ".join(f for f in fams if f"{f}[{p}]" in binding) for p in idx]
+        df["priced"] = [", ".join(f for f in fams if f"{f}[{p}]" in priced) for p in idx]
         df.index.name = "jurisdiction"
         return df
 
@@ -211,6 +253,8 @@ class CompensationResult(SolverResultMixin):
         d = {"success": self.success, "status": self.status, "message": self.message,
              "unit": self.unit, "objective": self.objective, "constraints": list(self.constraints),
              "subsidy": self.subsidy, "money_moved": self.money_moved,
+             "paid_by_jurisdictions": self.paid if self.success else math.nan,
+             "received_by_jurisdictions": self.received if self.success else math.nan,
              "objective_values": list(self.objective_values),
              "target": list(self.target), "target_certified": self.target_certified,
              "target_note": self.target_note, "outside_note": self.outside_note,

@@ -68,7 +68,8 @@ def diagnose(pb: Problem, backend: str, unit: str, money: float = 1.0) -> Diagno
     short = pd.DataFrame(rows, columns=["family", "constraint", "member", "shortfall"])
     # message, in decimals
     parts = []
-    cap_txt = "no subsidy" if max_sub == 0 else f"max_subsidy = {max_sub:.6g}"
+    cap_txt = ("no cap on the subsidy" if max_sub is None else "no subsidy" if max_sub == 0
+               else f"max_subsidy = {max_sub:.6g}")
     parts.append(f"infeasible: the constraints ({', '.join(pb.families)}) cannot all hold "
                  f"with {cap_txt}.")
     fixes = []

@@ -87,16 +87,19 @@ class _Rows:
             # q max(t_i, 0) >= dev_i - u_i - q F: a row t_i >= (...)/q only where the
             # temptation net of the expected fine is positive
             has = has[pb.dev[has] - pb.u[has] - qd * pb.fine > 0]
-        rhs = pb.dev[has] - pb.u[has]
-        rr, cc, vv = self._lower("self_enforcement", has, coef_t=qd)
+        # q t_i >= dev_i - u_i - q F written divided by q > 0, t_i >= (dev_i - u_i)/q - F:
+        # the same row, and no coefficient q that a solver would drop as too small (HiGHS
+        # drops |a| <= 1e-9, which made detection = 1e-9 "infeasible")
+        rhs = (pb.dev[has] - pb.u[has]) / qd
+        rr, cc, vv = self._lower("self_enforcement", has)
         if fine_var:
             F = int(self.lp.add_vars(["fine"], lb=pb.fine)[0])
             self.extra["fine_col"] = F
             rr = np.concatenate([rr, np.arange(len(has))])
             cc = np.concatenate([cc, np.full(len(has), F)])
-            vv = np.concatenate([vv, np.full(len(has), qd)])
+            vv = np.concatenate([vv, np.ones(len(has))])
         else:
-            rhs = rhs - qd * pb.fine
+            rhs = rhs - pb.fine
         self.extra["self_enforcement"] = self.lp.add_rows(
             rr, cc, vv, rhs, math.inf, [f"self_enforcement[{P[i]}]" for i in has],
             "self_enforcement", [P[i] for i in has])
