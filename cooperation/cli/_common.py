@@ -21,7 +21,7 @@ from ..errors import InputError
 
 __all__ = ["CSV_FLOAT", "WIDTH", "fmt", "num", "escape", "TerminalText", "print_table",
            "check_out", "write_result", "number", "integer", "save_figure", "given",
-           "default_of"]
+           "default_of", "add_allow_outside", "load_scenario_arg"]
 
 #: terminal tables and lines fit in this many columns; wider detail goes to --out files
 WIDTH = 100
@@ -69,6 +69,23 @@ def integer(text, flag: str, lo: int | None = None) -> int:
     if lo is not None and x < lo:
         raise InputError(f"must be an integer >= {lo}", field=flag, value=text)
     return x
+
+
+# ------------------------------------------------------------------------ scenarios
+def add_allow_outside(p) -> None:
+    """The ``--allow-outside`` flag of every command that loads a scenario file."""
+    p.add_argument("--allow-outside", action="store_true", default=None,
+                   help="read the tables a scenario names outside its folder (absolute paths, "
+                        "..); refused by default")
+
+
+def load_scenario_arg(args, path=None):
+    """:func:`cooperation.load_scenario` of ``path`` (default ``args.scenario``), passing
+    ``allow_outside`` only when the user typed ``--allow-outside``."""
+    from ..scenario import load_scenario
+
+    return load_scenario(args.scenario if path is None else path,
+                         **given(args, "allow_outside"))
 
 
 # --------------------------------------------------------------------- terminal text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
-from ._common import check_out, number, print_table, write_result
+from ._common import add_allow_outside, check_out, given, number, print_table, write_result
 
 __all__ = ["register", "run", "load_game"]
 
@@ -29,10 +29,11 @@ def register(sub) -> None:
                    help="relative eigenvalue tolerance (library default 1e-7)")
     p.add_argument("--latex", default=None, help="write the stability table as LaTeX (.tex)")
     p.add_argument("--out", help="write results: .json (everything) or .csv (rest points)")
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
-def load_game(path: str, settings=()):
+def load_game(path: str, settings=(), allow_outside: bool | None = None):
     """The EvolutionaryGame of a file (scenario or payoff table) with ``--set`` applied."""
     from ..evolutionary import EvolutionaryGame
     from ..evolutionary.io import is_evolutionary_file, load_evolutionary
@@ -41,7 +42,8 @@ def load_game(path: str, settings=()):
     if is_evolutionary_file(path):
         eg = load_evolutionary(path)
     else:
-        eg = EvolutionaryGame.from_scenario(load_scenario(path))
+        kw = {"allow_outside": True} if allow_outside else {}
+        eg = EvolutionaryGame.from_scenario(load_scenario(path, **kw))
     if settings:
         vals = {}
         for s in settings:
@@ -62,7 +64,7 @@ def run(args, out) -> int:
     ext = check_out(args.out)
     if args.latex is not None and not args.latex.lower().endswith(".tex"):
         raise InputError("must end in .tex", field="--latex", value=args.latex)
-    eg = load_game(args.scenario, getattr(args, "set", ()))
+    eg = load_game(args.scenario, getattr(args, "set", ()), **given(args, "allow_outside"))
     kw = {}
     if hasattr(args, "method"):
         kw["method"] = args.method

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ._common import integer, number
+from ._common import add_allow_outside, integer, load_scenario_arg, number
 
 __all__ = ["register", "run", "FORMATS"]
 
@@ -44,6 +44,7 @@ def register(sub) -> None:
     fund.add_argument("--no-fund", dest="fund", action="store_false")
     p.add_argument("--no-sensitivity", dest="sensitivity", action="store_false", default=None,
                    help="leave out the sensitivity section (faster)")
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
@@ -77,7 +78,6 @@ def run(args, out) -> int:
 
     matplotlib.use("Agg")
     from ..report import brief
-    from ..scenario import load_scenario
 
     fmt, path = _target(args)
     kwargs = {}
@@ -91,7 +91,7 @@ def run(args, out) -> int:
         kwargs["fund"] = args.fund
     if args.sensitivity is not None:
         kwargs["sensitivity"] = args.sensitivity
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_arg(args)
     b = brief(scenario, **kwargs)
     written = b.save(path, bom=args.bom)
     print(f"{b.title}", file=out)

@@ -8,7 +8,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from ._common import check_out, fmt, number, print_table, write_result
+from ._common import (
+    add_allow_outside,
+    check_out,
+    fmt,
+    load_scenario_arg,
+    number,
+    print_table,
+    write_result,
+)
 
 __all__ = ["register", "run", "load_inputs"]
 
@@ -37,6 +45,7 @@ def register(sub) -> None:
     p.add_argument("--no-game", action="store_true",
                    help="skip the pooling game (Shapley, nucleolus, stand-alone costs)")
     p.add_argument("--out", help="write results: .json (everything) or .csv (cost shares)")
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
@@ -54,9 +63,8 @@ def _csv(path, flag: str) -> pd.DataFrame:
 def load_inputs(args) -> tuple[dict, object]:
     """The keyword arguments of ``design_reserves`` from the command line (only what was
     typed; every default stays in the library) and the scenario."""
-    from ..scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_arg(args)
     here = Path(args.scenario).parent
     depots = _csv(args.depots or here / "depots.csv", "--depots")
     links = _csv(args.links, "--links")

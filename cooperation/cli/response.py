@@ -12,7 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ._common import check_out, integer, number, print_table, save_figure, write_result
+from ._common import (
+    add_allow_outside,
+    check_out,
+    integer,
+    load_scenario_arg,
+    number,
+    print_table,
+    save_figure,
+    write_result,
+)
 
 __all__ = ["register", "run"]
 
@@ -35,13 +44,13 @@ def register(sub) -> None:
     p.add_argument("--gantt", metavar="FIGURE", help="save the critical-path Gantt chart "
                    "(.png, .pdf or .svg)")
     p.add_argument("--tornado", metavar="FIGURE", help="save the bottleneck tornado")
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
 def _load(args):
     """``(process, coordination or None, label, unit)``."""
     from ..response import ResponseProcess
-    from ..scenario import load_scenario
 
     path = Path(args.scenario)
     is_process = path.suffix.lower() == ".csv"
@@ -55,7 +64,7 @@ def _load(args):
                              value=args.hazard or args.level)
         proc = ResponseProcess.from_file(path)
         return proc, None, proc.name or str(path), "damage units of the table"
-    s = load_scenario(path)
+    s = load_scenario_arg(args, path)
     proc = s.response_process(args.hazard)
     coord = None
     if args.level is not None:

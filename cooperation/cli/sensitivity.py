@@ -9,7 +9,16 @@ default lives in :func:`cooperation.sensitivity`.
 
 from __future__ import annotations
 
-from ._common import check_out, integer, number, print_table, save_figure, write_result
+from ._common import (
+    add_allow_outside,
+    check_out,
+    integer,
+    load_scenario_arg,
+    number,
+    print_table,
+    save_figure,
+    write_result,
+)
 
 __all__ = ["register", "run"]
 
@@ -34,12 +43,12 @@ def register(sub) -> None:
                    help="language of the figure (default en)")
     p.add_argument("--out", help="write the table: .csv (tidy) or .json")
     p.add_argument("--plot", metavar="FIGURE", help="save the tornado chart (.png, .pdf, .svg)")
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
 def run(args, out) -> int:
     from ..analysis import OUTCOMES, sensitivity
-    from ..scenario import load_scenario
 
     ext = check_out(args.out)
     pext = check_out(args.plot, "--plot", (".png", ".pdf", ".svg"))
@@ -53,7 +62,7 @@ def run(args, out) -> int:
     if args.only is not None:
         kwargs["only"] = [x.strip() for x in args.only.split(",") if x.strip()]
     top = integer(args.top, "--top", lo=1)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_arg(args)
     table = sensitivity(scenario, **kwargs)
     a = table.attrs
     print(f"Scenario: {scenario.name or args.scenario}  (money in {scenario.unit})", file=out)

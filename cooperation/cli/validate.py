@@ -8,7 +8,7 @@ not (one line naming the file, the field, the value and the rule). The format:
 
 from __future__ import annotations
 
-from ._common import print_table
+from ._common import add_allow_outside, given, print_table
 
 __all__ = ["register", "run"]
 
@@ -19,20 +19,14 @@ def register(sub) -> None:
         help="check a scenario file: what it defines, every default filled in, every ignored value",
     )
     p.add_argument("scenario", help="scenario TOML file (or a folder with scenario.toml)")
-    p.add_argument(
-        "--allow-outside",
-        action="store_true",
-        default=None,
-        help="read tables the file names outside its folder (refused by default)",
-    )
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
 def run(args, out) -> int:
     from ..scenario.validation import validate_scenario
 
-    kw = {"allow_outside": True} if args.allow_outside else {}
-    v = validate_scenario(args.scenario, **kw)
+    v = validate_scenario(args.scenario, **given(args, "allow_outside"))
     for line in v.summary():
         print(line, file=out)
     s = v.scenario
