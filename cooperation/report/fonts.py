@@ -40,11 +40,27 @@ class CJKFontWarning(UserWarning):
     """No Chinese font is installed: Chinese labels will show as empty boxes."""
 
 
+#: file names of CJK fonts, for fonts installed after matplotlib cached its font list
+_FILE_HINTS = ("cjk", "wqy", "wenquanyi", "simhei", "msyh", "pingfang", "sourcehan",
+               "source-han", "notosanssc")
+
+
 @functools.lru_cache(maxsize=1)
 def _installed() -> frozenset[str]:
     from matplotlib import font_manager
 
-    return frozenset(f.name for f in font_manager.fontManager.ttflist)
+    fm = font_manager.fontManager
+    names = {f.name for f in fm.ttflist}
+    if not names.intersection(CJK_FONTS):
+        # matplotlib caches its font list once; a font installed later is not in it
+        for path in font_manager.findSystemFonts():
+            if any(h in path.lower().replace(" ", "") for h in _FILE_HINTS):
+                try:
+                    fm.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        names = {f.name for f in fm.ttflist}
+    return frozenset(names)
 
 
 def cjk_font() -> str | None:

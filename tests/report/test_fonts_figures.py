@@ -117,7 +117,9 @@ def test_fund_and_tornado_titles_state_the_finding():
     sens = co.sensitivity(co.load_scenario(XINAN), runs=10, rounds=5)
     _, ax = report.plot_tornado(sens, "cost_alone", top=4)
     t = sens[sens["outcome"] == "cost_alone"]
-    top = report.sensitivity.parameter_label(t.iloc[0])
+    from cooperation.report.sensitivity import parameter_label
+
+    top = parameter_label(t.iloc[0])
     assert top in ax.get_title().replace("\n", " ")
     assert ax.get_yticklabels()[-1].get_text() == top            # the longest bar on top
     assert "CNY 100M/yr" in ax.get_xlabel()
