@@ -15,10 +15,12 @@ import pandas as pd
 from ..coalitions.characteristic import OUTSIDERS
 from ._common import (
     WIDTH,
+    add_allow_outside,
     check_out,
     default_of,
     escape,
     given,
+    load_scenario_arg,
     num,
     print_table,
     write_result,
@@ -38,6 +40,7 @@ def register(sub) -> None:
                         f"{default_of(cooperative_values, 'outsiders')})")
     p.add_argument("--out", help="write results: .json (everything, full precision) or .csv "
                    "(the per-jurisdiction table)")
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
@@ -122,11 +125,11 @@ def _per_jurisdiction(res, out) -> pd.DataFrame:
 
 
 def run(args, out) -> int:
-    from .. import analyze, load_scenario
+    from .. import analyze
     from ..coalitions.summary import analyze_section
 
     ext = check_out(args.out)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_arg(args)
     game = scenario.to_game()
     res = analyze(game)
     unit = scenario.unit

@@ -21,10 +21,12 @@ from ..compensation.transfers import FAMILIES, OBJECTIVES
 from ..errors import InputError
 from ._common import (
     WIDTH,
+    add_allow_outside,
     check_out,
     default_of,
     escape,
     given,
+    load_scenario_arg,
     num,
     number,
     print_table,
@@ -44,6 +46,7 @@ def register(sub) -> None:
     p = sub.add_parser("compensate", help="transfers and subsidy that make cooperation "
                        "worthwhile for every jurisdiction (exit 1 if infeasible)")
     add_arguments(p)
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
@@ -262,11 +265,10 @@ def _plan_section(args, scenario, res, data: dict, out):
 def run(args, out) -> int:
     from .._io import atomic_write_csv
     from ..compensation.transfers import design_compensation
-    from ..scenario import load_scenario
 
     ext = check_out(args.out)
     kw = design_options(args)
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_arg(args)
     res = design_compensation(scenario, **kw)
     unit = scenario.unit
     _header(args, scenario, res, out)
