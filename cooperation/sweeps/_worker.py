@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.machinery
+import os
 import pickle
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -23,6 +26,9 @@ from ..errors import InputError
 __all__ = ["run_cells", "run_payload", "dump_func", "normalize_outcome", "CellFailure"]
 
 Cell = tuple[int, dict, int]            # (cell index, parameters, child seed)
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: seconds between a pool worker's checks that the process that started it is alive
+WATCHDOG_INTERVAL = 0.25
 
 
 class CellFailure(RuntimeError):
@@ -67,6 +73,10 @@ def _scalar(key: str, val: Any) -> Any:
     if isinstance(val, bool):
         return val
     if isinstance(val, int):
+        if not INT64_MIN <= val <= INT64_MAX:
+            raise InputError("an integer outcome must fit in 64 bits (a table column holds "
+                             "int64)", field=f"func return value[{key!r}]", value=val,
+                             fix="return it as float(x) or str(x)")
         return int(val)
     if isinstance(val, float):
         return float(val)
@@ -104,13 +114,57 @@ def _picklable(exc: BaseException) -> BaseException:
         return CellFailure(f"{type(exc).__name__}: {exc}")
 
 
-def ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is the parent's business (it flushes the checkpoint and
-    ends the workers), so a worker does not die mid-queue with its own traceback; a
-    forked worker also drops the parent's SIGTERM handler (the parent ends workers
-    with SIGTERM)."""
+def init_worker(pdeathsig: bool = False, parent: int | None = None) -> None:
+    """Pool initializer: a worker ignores Ctrl-C and dies with its parent.
+
+    Ctrl-C is the parent's business (it flushes the checkpoint and ends the
+    workers), so a worker does not die mid-queue with its own traceback; a
+    forked worker also drops the parent's SIGTERM handler (the parent ends
+    workers with SIGTERM). A worker must never outlive the sweep: after a
+    ``kill -9`` of the parent nothing would end it, and it would hold the
+    terminal or the batch job. So a daemon thread checks every
+    :data:`WATCHDOG_INTERVAL` seconds that the worker's parent is still the one
+    that started it (a dead parent's children are re-parented) and ends the
+    worker at once otherwise; on Linux, with ``pdeathsig`` (set when the thread
+    that starts the pool lives as long as its process), the kernel also sends
+    ``SIGKILL`` when the parent dies (``prctl(PR_SET_PDEATHSIG)``), which holds
+    even while a cell keeps the interpreter busy in C code. ``parent``: the pid
+    the worker's parent must have (the sweeping process, for ``fork`` and
+    ``spawn``; a ``forkserver`` worker's parent is the fork server, which ends
+    when the sweeping process does), so that a parent that died while the
+    worker started is noticed too.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    ppid = os.getppid()
+    if pdeathsig:
+        _set_pdeathsig()
+    if os.getppid() != ppid or (parent is not None and ppid != parent):
+        os._exit(1)                              # the parent died while we started
+    threading.Thread(target=_watch_parent, args=(ppid,), name="sweep-parent-watchdog",
+                     daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(WATCHDOG_INTERVAL)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _set_pdeathsig() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)      # PR_SET_PDEATHSIG = 1
+    except Exception:  # pragma: no cover - no libc: the watchdog thread still runs
+        pass
+
+
+ignore_sigint = init_worker      # the initializer's earlier name
 
 
 _JOBS: dict[str, tuple] = {}

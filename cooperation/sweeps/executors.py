@@ -42,11 +42,12 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
 from concurrent.futures import ProcessPoolExecutor as _Pool
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from .._checks import check_int, check_number
 from ..errors import InputError, SolverError
 from . import _worker
 
@@ -183,8 +184,15 @@ class ProcessExecutor(_Base):
             if method == "forkserver":
                 ctx.set_forkserver_preload(["cooperation.sweeps._worker"])
             workers = self.workers if self._entered else max(1, min(self.workers, n_tasks))
+            # workers die with this process (kill -9 included): see _worker.init_worker.
+            # PR_SET_PDEATHSIG fires when the *thread* that forked a worker ends, so it is
+            # used only when that thread is the main one or the fork server's
+            main = threading.current_thread() is threading.main_thread()
+            forkserver = method == "forkserver"
             self._pool = _Pool(max_workers=workers, mp_context=ctx,
-                               initializer=_worker.ignore_sigint)
+                               initializer=_worker.init_worker,
+                               initargs=(main or forkserver,
+                                         None if forkserver else os.getpid()))
         return self._pool
 
     def run(self, cells, fixed, reserved) -> Iterator[tuple[list, Any]]:
@@ -289,6 +297,17 @@ class DaskExecutor(_Base):
     timeout : float
         Seconds to wait for the scheduler to answer and for at least one
         worker to join, before the sweep gives up with a clear error.
+    retries : int
+        When every worker holding the scattered function dies, Dask restarts
+        workers but cannot recompute scattered data, and the waiting tasks are
+        cancelled: the function is scattered again and the unfinished chunks
+        resubmitted, first the lowest alone (a probe), then, once it
+        finishes, all the others together. A chunk whose worker dies while it
+        runs alone ``retries + 1`` times (a segfault, running out of memory,
+        ``os._exit``) ends the sweep with a
+        :class:`~cooperation.errors.SolverError` naming its cells, as does a
+        task Dask gave up on (``KilledWorker``). Cells already finished are
+        kept (and checkpointed).
 
     Notes
     -----
@@ -299,10 +318,12 @@ class DaskExecutor(_Base):
 
     name = "dask"
 
-    def __init__(self, client: Any, chunksize: int | None = None, timeout: float = 10.0):
+    def __init__(self, client: Any, chunksize: int | None = None, timeout: float = 10.0,
+                 retries: int = 2):
         super().__init__(chunksize)
         self._client_arg = client
-        self.timeout = float(timeout)
+        self.timeout = check_number(timeout, "timeout", lo=0.0, lo_open=True)
+        self.retries = check_int(retries, "retries", lo=0)
         self._client = None
         self._own = False
 
@@ -348,29 +369,80 @@ class DaskExecutor(_Base):
 
     def run(self, cells, fixed, reserved) -> Iterator[tuple[list, Any]]:
         chunks = _split(cells, self.chunk_size(len(cells)))
-        if not chunks:
-            return
+        pending = dict(enumerate(chunks))
         client = self._client
-        [payload] = client.scatter([self._payload], broadcast=True, hash=False)
-        futures = [client.submit(_worker.run_payload, payload, ch, tuple(reserved),
-                                 pure=False) for ch in chunks]
-        finished = set()
+        futures: dict = {}
+        payload = None
+        probe, losses = None, 0          # after a loss: one chunk alone, to find a culprit
         try:
-            for fut in self._distributed.as_completed(futures, loop=client.loop):
-                finished.add(fut.key)
-                yield fut.result()
+            while pending:
+                if payload is not None:     # a new round after the cluster lost workers
+                    client.cancel([payload])
+                    self._wait_for_workers()
+                [payload] = client.scatter([self._payload], broadcast=True, hash=False)
+                batch = [probe] if probe is not None else list(pending)
+                futures = {client.submit(_worker.run_payload, payload, pending[j],
+                                         tuple(reserved), pure=False): j for j in batch}
+                lost = False
+                for fut in self._distributed.as_completed(list(futures), loop=client.loop):
+                    j = futures[fut]
+                    try:
+                        res = fut.result()
+                    except CancelledError:      # its input (or its result) died with the
+                        lost = True             # workers holding it
+                        continue
+                    except Exception as exc:
+                        if type(exc).__name__ == "KilledWorker":
+                            raise _crash_error(pending[j], "it took down every worker "
+                                               "that ran it (KilledWorker)") from exc
+                        raise
+                    del pending[j]
+                    yield res
+                futures = {}
+                if not lost:
+                    probe, losses = None, 0
+                elif probe is None:
+                    probe, losses = min(pending), 0
+                else:
+                    losses += 1
+                    if losses > self.retries:
+                        raise _crash_error(pending[probe], "the worker running it alone "
+                                           f"died {losses} time{'s' if losses > 1 else ''}")
         finally:
-            rest = [f for f in futures if f.key not in finished]
+            rest = [f for f in futures if f.status not in ("finished", "error")]
             if rest:
                 client.cancel(rest)
-            client.cancel([payload])
+            if payload is not None:
+                client.cancel([payload])
             if self._own:
                 self.close()
+
+    def _wait_for_workers(self) -> None:
+        try:
+            self._client.wait_for_workers(1, timeout=self.timeout)
+        except Exception as exc:
+            raise SolverError(f"the Dask cluster lost its workers and none came back within "
+                              f"{self.timeout:g} s", fix="restart the workers (dask worker "
+                              "SCHEDULER_ADDRESS) and rerun; a checkpoint keeps the finished "
+                              "cells") from exc
 
     def close(self) -> None:
         client, self._client = self._client, None
         if client is not None and self._own:
             client.close()
+
+
+def _crash_error(chunk: list, why: str) -> SolverError:
+    ks = [k for k, _, _ in chunk]
+    k0, params, seed = chunk[0]
+    cells = f"cell {k0}" if len(ks) == 1 else f"one of the cells {ks[:6]}" + \
+        ("..." if len(ks) > 6 else "")
+    which = "it has" if len(ks) == 1 else "the first has"
+    return SolverError(f"{cells} crashed the Dask worker running it: {why}; {which} "
+                       f"parameters {params} and seed {seed}",
+                       fix="run it with executor='serial' to see the error; a cell that ends "
+                           "its process (os._exit, a segfault in an extension, out of "
+                           "memory) takes the worker with it")
 
 
 def _is_dask_client(obj: Any) -> bool:

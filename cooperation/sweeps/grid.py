@@ -40,9 +40,12 @@ import pandas as pd
 from .._random import seed_sequence
 from ..errors import InputError
 
-__all__ = ["make_design", "root_seed_sequence", "cell_seeds", "check_func", "func_name"]
+__all__ = ["make_design", "root_seed_sequence", "cell_seeds", "check_func", "func_name",
+           "MAX_CELLS"]
 
 RESERVED = ("seed",)
+#: the most cells of one sweep (a larger design is sampled, not enumerated)
+MAX_CELLS = 50_000_000
 
 
 def _is_scalar_like(values: Any) -> bool:
@@ -118,7 +121,7 @@ def make_design(grid: Mapping[str, Any] | pd.DataFrame) -> pd.DataFrame:
                              fix="give at least one value")
         levels.append(pd.Index(vals) if not isinstance(values, np.ndarray)
                       else pd.Index(np.asarray(values).ravel()))
-    if math.prod(len(lv) for lv in levels) > 50_000_000:
+    if math.prod(len(lv) for lv in levels) > MAX_CELLS:
         raise InputError("the full factorial grid has more than 50 million cells",
                          field="grid", value={n: len(lv) for n, lv in zip(names, levels,
                                                                            strict=True)},

@@ -1,30 +1,102 @@
 """Sweep specification files (TOML) for batch runs and the ``cooperation sweep`` command.
 
-A spec names the cell function and the grid; paths are relative to the spec
-file, and the spec's folder is searched first for the function's module::
+A spec says what each cell runs and over which grid. It takes one of two
+forms. A **declarative** spec needs no Python: it names a scenario, the
+settings to vary (dotted paths) and what to measure in the simulation result
+(``data/chishui/sweep.toml`` ships with the project)::
 
-    function = "cells:deterrence"      # module:function, or "cells.py:deterrence"
+    name = "Chishui: audits and fines"
+    scenario = "scenario.toml"           # relative to this file
+    measure = ["cooperation_rate", "fines_per_run"]
     seed = 0
-    checkpoint = "deterrence.ckpt"     # optional: resume after an interruption
-    chunksize = 10                     # optional
 
-    [grid]                             # full factorial
-    q = [0.1, 0.2, 0.3]                # a list of values ...
-    fine = { start = 0, stop = 40, num = 41 }           # ... or numpy.linspace
-    noise = { start = -3, stop = -1, num = 3, log = true }  # ... or numpy.logspace
+    [grid]                               # full factorial over dotted paths
+    monitoring.audit_prob = "0:1:11"     # a:b:n = numpy.linspace(a, b, n)
+    monitoring.fine = [0.5, 1.0, 2.0]    # or a list of values
 
-    [fixed]                            # passed to every cell, not swept
+    [fixed]                              # the same in every cell
+    monitoring.accuracy = 0.9
+    simulation.runs = 200
+    simulation.rounds = 40
+    simulation.noise = 0.02
+    simulation.strategy = "opportunist"
+
+Paths start with ``monitoring.`` (a field of ``Monitoring``), ``simulation.``
+(an argument of ``simulate``, or ``strategy``), ``transfers.JURISDICTION`` or
+``scenario.`` (any value of the scenario file, ``[[hazards]]`` and
+``[[jurisdictions]]`` by name or 0-based index); measures are the keys of
+``SimulationResult.summary()`` and its scalar attributes
+(:mod:`cooperation.sweeps.scenario_sweep` lists both).
+
+A **function** spec names a cell function ``func(**params, seed=...) -> dict``;
+the spec's folder is searched first for its module::
+
+    function = "cells:deterrence"        # module:function, or "cells.py:deterrence"
+    seed = 0
+    checkpoint = "deterrence.ckpt"       # optional: resume after an interruption
+    chunksize = 10                       # optional
+
+    [grid]                               # full factorial
+    q = [0.1, 0.2, 0.3]                  # a list of values ...
+    fine = { start = 0, stop = 40, num = 41 }               # ... numpy.linspace
+    noise = { start = -3, stop = -1, num = 3, log = true }  # ... numpy.logspace
+
+    [fixed]                              # passed to every cell, not swept
     runs = 2000
 
-Instead of ``[grid]`` a ``[design]`` table gives a list of designs: either
-``file = "designs.csv"`` (one column per parameter) or a Latin hypercube
-sample from ``scipy.stats.qmc``::
+Instead of ``[grid]`` a function spec may give a ``[design]``, a list of
+designs: ``file = "designs.csv"`` (one column per parameter) or a Latin
+hypercube sample from ``scipy.stats.qmc``::
 
     [design]
     sampler = "latin_hypercube"
     n = 200
     seed = 1
     bounds = { q = [0.0, 1.0], fine = [0.0, 50.0] }
+
+Top-level keys:
+
+| key | type | meaning |
+|---|---|---|
+| ``name`` | string | a title for messages and the figure |
+| ``description`` | string | free text |
+| ``function`` | string | ``module:function`` or ``file.py:function`` (function spec) |
+| ``scenario`` | string | scenario TOML, relative to the spec (declarative spec) |
+| ``measure`` | string or list | declarative only: outcomes; default ``cooperation_rate`` |
+| ``seed`` | integer >= 0 | root of the cell seeds; default 0 |
+| ``checkpoint`` | string | resume file, relative to the spec |
+| ``chunksize`` | integer >= 1 | cells per task; default about cells / (4 workers) |
+| ``workers`` | integer >= 1 | local worker processes; default all cores |
+| ``grid`` | table | parameter (or dotted path) -> values |
+| ``design`` | table | function only: a list of designs instead of ``grid`` |
+| ``fixed`` | table | the same in every cell: keyword arguments (or dotted paths) |
+
+Exactly one of ``function`` and ``scenario``, and of ``grid`` and ``design``.
+A value of ``[grid]`` is a list of numbers, booleans or strings; a string
+``"a:b:n"`` (``numpy.linspace``) or ``"a:b:n:log"`` (``numpy.logspace``); or a
+range table:
+
+| key | type | meaning |
+|---|---|---|
+| ``start`` | number | first point (first exponent with ``log``) |
+| ``stop`` | number | last point (last exponent with ``log``) |
+| ``num`` | integer >= 1 | number of points |
+| ``log`` | boolean | ``numpy.logspace`` instead of ``numpy.linspace``; default false |
+
+``[design]`` keys:
+
+| key | type | meaning |
+|---|---|---|
+| ``file`` | string | CSV of designs, one column per parameter |
+| ``sampler`` | string | ``latin_hypercube`` (instead of ``file``) |
+| ``n`` | integer >= 1 | sample size |
+| ``seed`` | integer >= 0 | seed of the sample; default 0 |
+| ``bounds`` | table | parameter -> ``[low, high]`` with low < high |
+
+On the command line, ``cooperation sweep SPEC`` runs a spec, and
+``cooperation sweep SCENARIO --vary PATH=a:b:n --measure NAME`` a declarative
+sweep straight from a scenario file; ``--vary``, ``--set`` and ``--measure``
+add to (or replace) the spec's ``[grid]``, ``[fixed]`` and ``measure``.
 """
 
 from __future__ import annotations
@@ -34,7 +106,6 @@ import importlib.util
 import os
 import sys
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,13 +113,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._io import atomic_write
 from ..errors import InputError
+from ._toml import (
+    join_path,
+    linspace_values,
+    parse_values,
+    read_toml,
+    want_bool,
+    want_int,
+    want_number,
+    want_str,
+    want_table,
+)
+from .grid import MAX_CELLS
+from .output import check_table_path, check_writable, write_table
 
-__all__ = ["SweepSpec", "load_spec", "run_spec", "write_table", "check_table_path"]
+__all__ = ["SweepSpec", "load_spec", "run_spec", "write_table", "check_table_path", "KEYS",
+           "RANGE_KEYS", "DESIGN_KEYS"]
 
-_KEYS = {"function", "seed", "checkpoint", "chunksize", "workers", "grid", "design", "fixed",
-         "name", "description"}
+KEYS = ("name", "description", "function", "scenario", "measure", "seed", "checkpoint",
+        "chunksize", "workers", "grid", "design", "fixed")
+RANGE_KEYS = ("start", "stop", "num", "log")
+DESIGN_KEYS = ("file", "sampler", "n", "seed", "bounds")
+_SCENARIO_KEYS = ("unit", "jurisdictions", "hazards")
 
 
 @dataclass(frozen=True)
@@ -65,14 +152,29 @@ class SweepSpec:
     module: Any = None             # the module func came from
     local_module: bool = False     # found in the spec's folder (ship it by value to a cluster)
     source: str = ""
+    name: str | None = None
+    job: Any = None                # ScenarioJob of a declarative spec
 
 
 def _err(source: str, field_: str, value: Any, rule: str, fix: str | None = None):
     return InputError(rule, field=field_, value=value, source=source, fix=fix)
 
 
-def load_spec(path: str | os.PathLike) -> SweepSpec:
+def _did_you_mean(word: str, options) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(word, list(options), n=1)
+    return f"did you mean {near[0]!r}? " if near else ""
+
+
+def load_spec(path: str | os.PathLike, *, vary: dict | None = None, fixed: dict | None = None,
+              measure: Any = None, seed: int | None = None) -> SweepSpec:
     """Read and validate a sweep spec (see the module docstring for the format).
+
+    ``path`` may also be a scenario file: then ``vary`` (dotted path -> values)
+    makes it a declarative sweep. ``vary``, ``fixed`` and ``measure`` add to or
+    replace the spec's ``[grid]``, ``[fixed]`` and ``measure``; ``seed``
+    replaces its seed.
 
     Examples
     --------
@@ -86,57 +188,95 @@ def load_spec(path: str | os.PathLike) -> SweepSpec:
     >>> spec.grid["x"]
     [0.0, 0.5, 1.0]
     """
-    p = Path(path)
+    data, p = read_toml(path)
     src = str(p)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise _err(src, "spec", src, "file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise _err(src, "spec", src, f"not valid TOML ({exc})") from exc
-    unknown = set(data) - _KEYS
+    if "function" not in data and "scenario" not in data and \
+            any(k in data for k in _SCENARIO_KEYS):
+        data = {"scenario": p.name}                     # a scenario file itself
+    unknown = [k for k in data if k not in KEYS]
     if unknown:
-        raise _err(src, sorted(unknown)[0], data[sorted(unknown)[0]],
-                   f"unknown key (known: {sorted(_KEYS)})")
+        raise _err(src, unknown[0], data[unknown[0]],
+                   f"unknown key; {_did_you_mean(unknown[0], KEYS)}known: {list(KEYS)}")
+    for key in ("name", "description"):
+        if key in data:
+            want_str(data[key], key, src)
+    if ("function" in data) == ("scenario" in data):
+        raise _err(src, "function", data.get("function"),
+                   "give exactly one of function = 'module:function' (a cell function) or "
+                   "scenario = 'scenario.toml' (a declarative sweep)")
     base = p.resolve().parent
-    if "function" not in data:
-        raise _err(src, "function", None, "missing: the cell function as 'module:function'",
-                   fix='e.g. function = "cells:deterrence"')
-    func, module, local = _import_function(data["function"], base, src)
-    if ("grid" in data) == ("design" in data):
-        raise _err(src, "grid", None, "give exactly one of [grid] (full factorial) or "
-                   "[design] (a list of designs)")
-    grid = _grid(data["grid"], src) if "grid" in data else _design(data["design"], base, src)
-    seed = data.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise _err(src, "seed", seed, "must be a non-negative integer")
-    fixed = data.get("fixed", {})
-    if not isinstance(fixed, dict):
-        raise _err(src, "fixed", fixed, "must be a table of name = value")
+    seed_ = want_int(data.get("seed", 0), "seed", src, lo=0) if seed is None else \
+        want_int(seed, "--seed", lo=0)
     ckpt = data.get("checkpoint")
     if ckpt is not None:
-        ckpt = str((base / ckpt) if not Path(ckpt).is_absolute() else Path(ckpt))
-    for key in ("chunksize", "workers"):
-        v = data.get(key)
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
-            raise _err(src, key, v, "must be a positive integer")
-    return SweepSpec(func=func, grid=grid, seed=seed, fixed=dict(fixed), checkpoint=ckpt,
-                     chunksize=data.get("chunksize"), workers=data.get("workers"),
-                     module=module, local_module=local, source=src)
+        ckpt = want_str(ckpt, "checkpoint", src)
+        ckpt = str(base / ckpt) if not Path(ckpt).is_absolute() else ckpt
+    opts = {k: want_int(data[k], k, src, lo=1) for k in ("chunksize", "workers") if k in data}
+    common = dict(seed=seed_, checkpoint=ckpt, source=src, name=data.get("name"), **opts)
+    if "scenario" in data:
+        return _declarative(data, base, src, vary or {}, fixed or {}, measure, common)
+    if measure is not None or "measure" in data:
+        raise _err(src, "measure" if measure is None else "--measure",
+                   measure if measure is not None else data["measure"],
+                   "measures belong to declarative sweeps (scenario = ...); a function "
+                   "spec's outcomes are what the function returns")
+    func, module, local = _import_function(data["function"], base, src)
+    if "grid" in data and "design" in data:
+        raise _err(src, "grid", None, "give exactly one of [grid] (full factorial) or "
+                   "[design] (a list of designs), not both")
+    if "design" in data:
+        if vary:
+            raise _err(src, "--vary", sorted(vary), "a [design] spec takes no --vary")
+        grid: Any = _design(data["design"], base, src)
+    elif "grid" in data or vary:
+        grid = {**_grid(data.get("grid", {}), src, nested=False), **dict(vary or {})}
+    else:
+        raise _err(src, "grid", None, "missing: give exactly one of [grid] (full factorial) "
+                   "or [design] (a list of designs)")
+    fixed_ = dict(want_table(data.get("fixed", {}), "fixed", src))
+    fixed_.update(fixed or {})
+    return SweepSpec(func=func, grid=grid, fixed=fixed_, module=module, local_module=local,
+                     **common)
+
+
+def _declarative(data: dict, base: Path, src: str, vary: dict, fixed: dict, measure: Any,
+                 common: dict) -> SweepSpec:
+    from .scenario_sweep import DEFAULT_MEASURES, JOB_ARG, build_job, simulate_cell
+
+    scen = want_str(data["scenario"], "scenario", src)
+    scen_path = base / scen if not Path(scen).is_absolute() else Path(scen)
+    if "design" in data:
+        raise _err(src, "design", data["design"], "a declarative sweep takes [grid] "
+                   "(dotted paths), not [design]")
+    grid = _grid(data.get("grid", {}), src, nested=True) if "grid" in data else {}
+    where = {p: f"grid.{p}" for p in grid}
+    grid.update(vary)
+    where.update({p: f"--vary {p}" for p in vary})
+    fixed_ = _flatten(want_table(data.get("fixed", {}), "fixed", src), "fixed", src)
+    fixed_.update(fixed)
+    if measure is not None:
+        meas, mfield = measure, "--measure"
+    else:
+        meas, mfield = data.get("measure", DEFAULT_MEASURES), "measure"
+    job, cells = build_job(scen_path, grid, fixed=fixed_, measure=meas, where=where,
+                           measure_field=mfield, source=src)
+    return SweepSpec(func=simulate_cell, grid=cells, fixed={JOB_ARG: job}, job=job, **common)
 
 
 def _import_function(ref: Any, base: Path, src: str):
-    if not isinstance(ref, str) or ref.count(":") != 1:
+    if not isinstance(ref, str) or ref.count(":") != 1 or not all(ref.split(":")):
         raise _err(src, "function", ref, "must be 'module:function' or 'file.py:function'")
     mod_ref, name = ref.split(":")
     local = False
     try:
         if mod_ref.endswith(".py"):
             file = (base / mod_ref).resolve()
-            if not file.exists():
+            if not file.is_file():
                 raise _err(src, "function", ref, f"module file {file} not found")
             mod_name = f"_cooperation_sweep_{file.stem}"
             spec = importlib.util.spec_from_file_location(mod_name, file)
+            if spec is None or spec.loader is None:
+                raise _err(src, "function", ref, f"{file} cannot be imported as a module")
             module = importlib.util.module_from_spec(spec)
             sys.modules[mod_name] = module
             spec.loader.exec_module(module)
@@ -151,7 +291,8 @@ def _import_function(ref: Any, base: Path, src: str):
         raise
     except Exception as exc:
         raise _err(src, "function", ref, f"cannot import the module ({type(exc).__name__}: "
-                   f"{exc})", fix="check the module name; it is searched in the spec's "
+                   f"{str(exc).splitlines()[0] if str(exc) else ''})",
+                   fix="check the module name; it is searched in the spec's "
                    "folder first, then on sys.path") from exc
     func = getattr(module, name, None)
     if func is None or not callable(func):
@@ -159,72 +300,110 @@ def _import_function(ref: Any, base: Path, src: str):
     return func, module, local
 
 
+def _is_range(v: Any) -> bool:
+    return isinstance(v, dict) and bool(v) and set(v) <= set(RANGE_KEYS)
+
+
+def _flatten(table: dict, where: str, src: str) -> dict:
+    """``{monitoring: {fine: [..]}}`` -> ``{"monitoring.fine": [..]}`` (ranges stay whole)."""
+    out: dict = {}
+
+    def walk(node: dict, prefix: list[str]) -> None:
+        for key, v in node.items():
+            if isinstance(v, dict) and not _is_range(v):
+                if not v:
+                    raise _err(src, f"{where}.{join_path([*prefix, key])}", v, "an empty table")
+                walk(v, [*prefix, key])
+            else:
+                out[join_path([*prefix, key])] = v
+    walk(table, [])
+    return out
+
+
 def _values(name: str, v: Any, src: str) -> list:
     where = f"grid.{name}"
+    if isinstance(v, str):
+        return parse_values(v, where, max_num=MAX_CELLS)
     if isinstance(v, list):
         if not v:
             raise _err(src, where, v, "a grid parameter has no values")
+        for x in v:
+            if isinstance(x, (list, dict)):
+                raise _err(src, where, v, "each value must be a number, boolean, string or "
+                           "date (one value per cell, not a list or a table)")
+            if isinstance(x, float) and not np.isfinite(x):
+                raise _err(src, where, v, "values must be finite numbers")
         return v
     if isinstance(v, dict):
-        extra = set(v) - {"start", "stop", "num", "log"}
+        extra = [k for k in v if k not in RANGE_KEYS]
         if extra or not {"start", "stop", "num"} <= set(v):
             raise _err(src, where, v, "a range needs start, stop, num (and optionally "
                        "log = true)")
-        num = v["num"]
-        if not isinstance(num, int) or num < 1:
-            raise _err(src, f"{where}.num", num, "must be a positive integer")
-        fn = np.logspace if v.get("log", False) else np.linspace
-        return fn(float(v["start"]), float(v["stop"]), num).tolist()
-    raise _err(src, where, v, "must be a list of values or {start, stop, num}")
+        start = want_number(v["start"], f"{where}.start", src)
+        stop = want_number(v["stop"], f"{where}.stop", src)
+        num = want_int(v["num"], f"{where}.num", src, lo=1, hi=MAX_CELLS)
+        log = want_bool(v.get("log", False), f"{where}.log", src)
+        return linspace_values(start, stop, num, log, where, value=v, max_num=MAX_CELLS,
+                               src=src)
+    raise _err(src, where, v, "must be a list of values, a string 'a:b:n' or "
+               "{start, stop, num}")
 
 
-def _grid(g: Any, src: str) -> dict:
-    if not isinstance(g, dict) or not g:
+def _grid(g: Any, src: str, *, nested: bool) -> dict:
+    g = want_table(g, "grid", src)
+    if not g:
         raise _err(src, "grid", g, "the grid is empty: give at least one parameter")
-    return {name: _values(name, v, src) for name, v in g.items()}
+    flat = _flatten(g, "grid", src) if nested else g
+    return {name: _values(name, v, src) for name, v in flat.items()}
 
 
 def _design(d: Any, base: Path, src: str) -> pd.DataFrame:
-    if not isinstance(d, dict):
-        raise _err(src, "design", d, "must be a table")
+    d = want_table(d, "design", src)
+    extra = [k for k in d if k not in DESIGN_KEYS]
+    if extra:
+        raise _err(src, f"design.{extra[0]}", d[extra[0]],
+                   f"unknown key; {_did_you_mean(extra[0], DESIGN_KEYS)}known: "
+                   f"{list(DESIGN_KEYS)}")
     if "file" in d:
-        f = base / d["file"]
-        if not f.exists():
-            raise _err(src, "design.file", str(f), "file not found")
-        return pd.read_csv(f)
+        return _design_file(want_str(d["file"], "design.file", src), base, src)
     if d.get("sampler") != "latin_hypercube":
-        raise _err(src, "design", d, "give file = 'designs.csv' or sampler = "
-                   "'latin_hypercube' with n and bounds")
+        raise _err(src, "design.sampler", d.get("sampler"), "give file = 'designs.csv' or "
+                   "sampler = 'latin_hypercube' with n and bounds")
     from scipy.stats import qmc
 
-    bounds = d.get("bounds")
-    n = d.get("n")
-    if not isinstance(bounds, dict) or not bounds:
+    bounds = want_table(d.get("bounds"), "design.bounds", src)
+    if not bounds:
         raise _err(src, "design.bounds", bounds, "a table name = [low, high] is needed")
-    if not isinstance(n, int) or n < 1:
-        raise _err(src, "design.n", n, "must be a positive integer")
+    n = want_int(d.get("n"), "design.n", src, lo=1, hi=MAX_CELLS)
+    seed = want_int(d.get("seed", 0), "design.seed", src, lo=0)
     lo, hi = [], []
     for name, b in bounds.items():
-        if not (isinstance(b, list) and len(b) == 2 and float(b[0]) < float(b[1])):
-            raise _err(src, f"design.bounds.{name}", b, "must be [low, high] with low < high")
-        lo.append(float(b[0]))
-        hi.append(float(b[1]))
-    sample = qmc.LatinHypercube(d=len(lo), rng=np.random.default_rng(d.get("seed", 0))).random(n)
+        where = f"design.bounds.{name}"
+        if not (isinstance(b, list) and len(b) == 2):
+            raise _err(src, where, b, "must be [low, high] with low < high")
+        low, high = (want_number(x, where, src) for x in b)
+        if not low < high:
+            raise _err(src, where, b, "must be [low, high] with low < high")
+        lo.append(low)
+        hi.append(high)
+    sample = qmc.LatinHypercube(d=len(lo), rng=np.random.default_rng(seed)).random(n)
     return pd.DataFrame(qmc.scale(sample, lo, hi), columns=list(bounds))
 
 
-def check_table_path(path: str | os.PathLike) -> None:
-    """Refuse, before any work, an output the sweep could not write."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".parquet", ".csv"):
-        raise InputError("the output must end in .parquet or .csv", field="--out",
-                         value=str(path))
-    if suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            raise InputError("writing Parquet needs pyarrow", field="--out", value=str(path),
-                             fix="pip install pyarrow, or write .csv") from exc
+def _design_file(name: str, base: Path, src: str) -> pd.DataFrame:
+    f = base / name
+    if not f.is_file():
+        raise _err(src, "design.file", str(f), "file not found (a CSV of designs)"
+                   if not f.exists() else "is not a regular file (a CSV of designs)")
+    try:
+        df = pd.read_csv(f)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            OSError, ValueError) as exc:
+        raise _err(src, "design.file", str(f), f"not a readable CSV of designs "
+                   f"({type(exc).__name__})") from None
+    if df.empty:
+        raise _err(src, "design.file", str(f), "has no design rows")
+    return df
 
 
 def run_spec(spec: SweepSpec, out: str | os.PathLike, *, scheduler: str | None = None,
@@ -232,14 +411,19 @@ def run_spec(spec: SweepSpec, out: str | os.PathLike, *, scheduler: str | None =
              checkpoint: str | None = None, progress: str = "log"):
     """Run a spec and write its table; returns ``(table, seconds)``.
 
-    With a Dask ``scheduler``, a cell module found in the spec's folder is sent
-    to the workers by value (cloudpickle), so the cluster needs only
-    ``cooperation`` installed, not the spec's folder.
+    The output (and the checkpoint) paths are checked before the first cell,
+    and the table is written as soon as the last cell is done. With a Dask
+    ``scheduler``, a cell module found in the spec's folder is sent to the
+    workers by value (cloudpickle), so the cluster needs only ``cooperation``
+    installed, not the spec's folder.
     """
     from .executors import DaskExecutor, ProcessExecutor, SerialExecutor
     from .sweep import sweep
 
     check_table_path(out)
+    ckpt = checkpoint or spec.checkpoint
+    if ckpt is not None:
+        check_writable(ckpt, "--checkpoint" if checkpoint else "checkpoint")
     if scheduler and serial:
         raise InputError("choose either --scheduler or --serial", field="--serial",
                          value=True)
@@ -257,33 +441,13 @@ def run_spec(spec: SweepSpec, out: str | os.PathLike, *, scheduler: str | None =
     else:
         executor = ProcessExecutor(workers=workers or spec.workers, chunksize=spec.chunksize)
     df, seconds = timed(sweep, spec.func, spec.grid, seed=spec.seed, executor=executor,
-                        progress=progress, checkpoint=checkpoint or spec.checkpoint,
-                        fixed=spec.fixed)
+                        progress=progress, checkpoint=ckpt, fixed=spec.fixed)
+    if spec.job is not None:
+        from .scenario_sweep import annotate
+
+        annotate(df, spec.job, spec.grid)
     write_table(df, out)
     return df, seconds
-
-
-def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a sweep table atomically as ``.parquet`` (needs pyarrow) or ``.csv``.
-
-    Parquet keeps dtypes and ``df.attrs`` (the sweep metadata); CSV is plain
-    text readable everywhere.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> import pandas as pd
-    >>> from cooperation.sweeps import write_table
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = write_table(pd.DataFrame({"q": [0.1], "seed": [7], "rate": [0.5]}), path)
-    >>> path.read_text().splitlines()
-    ['q,seed,rate', '0.1,7,0.5']
-    """
-    target = Path(path)
-    check_table_path(target)
-    if target.suffix.lower() == ".parquet":
-        return atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False))
-    return atomic_write(target, lambda tmp: df.to_csv(tmp, index=False))
 
 
 def timed(fn, *args, **kwargs):

@@ -162,7 +162,7 @@ def sweep(func: Callable[..., Mapping[str, Any]], grid: Mapping[str, Any] | pd.D
         if checkpoint is not None:
             ckpt = Checkpoint(checkpoint, {"fingerprint": _fingerprint(design, meta, fixed),
                                            **meta})
-            results.update(ckpt.load())
+            results.update(ckpt.load(seeds, params, reserved))
         todo = [(k, params[k], seeds[k]) for k in range(m) if k not in results]
         bar = Progress(mode, m, initial=len(results), desc=f"sweep {meta['func']}")
         try:
@@ -232,8 +232,12 @@ def _fingerprint(design: pd.DataFrame, meta: dict, fixed: dict) -> str:
     h.update(json.dumps(key, sort_keys=True, default=repr).encode())
     h.update(json.dumps([str(t) for t in design.dtypes]).encode())
     h.update(pd.util.hash_pandas_object(design, index=True).to_numpy().tobytes())
-    try:    # repr() abbreviates large arrays; their bytes do not
-        h.update(pickle.dumps(fixed, protocol=4))
+    # repr() abbreviates large arrays; their bytes do not. A value may name what identifies
+    # it (a declarative sweep's job: the scenario's content, not the folder it lies in)
+    keyed = {k: (v.fingerprint_data() if callable(getattr(v, "fingerprint_data", None))
+                 else v) for k, v in fixed.items()}
+    try:
+        h.update(pickle.dumps(keyed, protocol=4))
     except Exception:
         pass
     return h.hexdigest()

@@ -133,7 +133,7 @@ def test_cli_bad_input_exits_2_with_one_line(spec_dir, capsys, extra, args, matc
                                              monkeypatch):
     import cooperation.sweeps.executors as ex
 
-    monkeypatch.setattr(ex.DaskExecutor.__init__, "__defaults__", (None, 1.0))
+    monkeypatch.setattr(ex.DaskExecutor.__init__, "__defaults__", (None, 1.0, 2))
     (spec_dir / "spec.toml").write_text(SPEC.format(extra=extra))
     monkeypatch.chdir(spec_dir)
     assert main(["sweep", "spec.toml", *args, "--progress", "none"]) == 2
@@ -148,7 +148,7 @@ def test_cli_bad_input_exits_2_with_one_line(spec_dir, capsys, extra, args, matc
     ('function = "sweepcells_p7:deterrence"\n[grid]\nq = []\nfine = [1]\n', "no values"),
     ('function = "sweepcells_p7:deterrence"\n[grid]\nq = [1]\nfin = [1]\n',
      "does not accept a parameter 'fin'"),
-    ('function = "sweepcells_p7:deterrence"\nseed = -1\n[grid]\nq = [1]\n', "non-negative"),
+    ('function = "sweepcells_p7:deterrence"\nseed = -1\n[grid]\nq = [1]\n', "must be >= 0"),
     ('function = "sweepcells_p7:deterrence"\n[grid]\nq = {start = 0, stop = 1}\n',
      "start, stop, num"),
 ])

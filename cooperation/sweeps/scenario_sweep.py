@@ -1,0 +1,451 @@
+"""Declarative sweeps of a scenario's repeated play: phase diagrams without Python.
+
+A declarative sweep varies settings named by dotted paths and measures
+attributes of the simulation result in every cell::
+
+    outcome_k = measure(simulate(scenario(params_k), strategy, monitoring(params_k),
+                                 seed=seed_k, **simulation(params_k)))
+
+for the cells ``k`` of the full factorial grid of the varied paths (the seed
+scheme of :func:`cooperation.sweep`). Paths:
+
+- ``monitoring.<field>``: a field of :class:`cooperation.repeated.Monitoring`
+  (``audit_prob``, ``accuracy``, ``fine``, ``reward``, ``false_alarm``,
+  ``fund_share``, ``peer_error``, ``peer_fine``, ``verify``); no monitoring
+  unless a path sets one;
+- ``simulation.<key>``: an argument of :func:`cooperation.repeated.simulate`
+  (``rounds``, ``runs``, ``noise``, ``continuation``, ``window``,
+  ``collapse_level``, ``defect``) or ``strategy``: a strategy name for every
+  jurisdiction (``opportunist`` unless set: it defects exactly when defecting
+  pays in the round, so an audit-and-fine sweep shows deterrence) or a comma
+  list, one per jurisdiction;
+- ``transfers.<jurisdiction>``: its per-round transfer (received if > 0, in
+  the scenario's money unit);
+- ``scenario.<key>...``: any value of the scenario file; ``[[jurisdictions]]``,
+  ``[[hazards]]`` and ``[[actions]]`` entries by ``name`` or 0-based index
+  (``scenario.hazards.0.probability``, ``scenario.jurisdictions.Yunnan.costs.cooperate``).
+
+A *measure* is a number of :class:`cooperation.repeated.SimulationResult`:
+a key of its ``summary()`` or a scalar attribute (:func:`measure_names`).
+Unset simulation arguments keep :func:`~cooperation.repeated.simulate`'s own
+defaults. Every varied value is tried on a two-round run before the sweep
+starts, so a bad value fails at once, naming its path.
+
+References
+----------
+Becker, G. S. (1968). Crime and punishment: an economic approach. *Journal of
+Political Economy* 76(2), 169-217 (the audit-and-fine deterrence the default
+sweep shows: comply when ``q a F >= gain``).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import difflib
+import hashlib
+import os
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..repeated import Monitoring, simulate, strategy_from_name
+from ..scenario.io import scenario_from_dict
+from ._toml import join_path, read_toml, split_path, want_int, want_number
+
+__all__ = ["ScenarioJob", "scenario_sweep", "simulate_cell", "measure_names", "build_job",
+           "DEFAULT_STRATEGY", "DEFAULT_MEASURES", "MONITORING_KEYS", "SIMULATION_KEYS",
+           "NAMESPACES"]
+
+#: the strategy of every jurisdiction unless ``simulation.strategy`` is set
+DEFAULT_STRATEGY = "opportunist"
+#: what a declarative sweep measures unless told
+DEFAULT_MEASURES = ("cooperation_rate",)
+#: the name under which the job reaches the cell function (a fixed argument)
+JOB_ARG = "sweep_job"
+
+MONITORING_KEYS = tuple(f.name for f in dataclasses.fields(Monitoring) if f.name != "extra")
+_INT, _PROB = "int", "prob"
+SIMULATION_KEYS = {"rounds": _INT, "runs": _INT, "window": _INT, "noise": _PROB,
+                   "continuation": _PROB, "collapse_level": _PROB, "strategy": "strategy",
+                   "defect": "defect"}
+NAMESPACES = ("monitoring", "simulation", "transfers", "scenario")
+_TRIAL_ROUNDS = 2
+
+
+def _closest(word: str, options) -> str:
+    near = difflib.get_close_matches(word, list(options), n=1)
+    return f"did you mean {near[0]!r}? " if near else ""
+
+
+def check_path(path: str, field: str) -> list[str]:
+    """The segments of a valid dotted path; a one-line error with did-you-mean otherwise."""
+    parts = split_path(path, field)
+    ns = parts[0]
+    if ns not in NAMESPACES:
+        raise InputError(f"{_closest(ns, NAMESPACES)}a path starts with one of "
+                         f"{list(NAMESPACES)}", field=field, value=path)
+    keys = {"monitoring": MONITORING_KEYS, "simulation": tuple(SIMULATION_KEYS)}.get(ns)
+    if keys is not None:
+        if len(parts) != 2 or parts[1] not in keys:
+            key = parts[1] if len(parts) > 1 else ""
+            raise InputError(f"{_closest(key, keys)}{ns} paths are {ns}.KEY with KEY one of "
+                             f"{list(keys)}", field=field, value=path)
+    elif len(parts) < 2 or (ns == "transfers" and len(parts) != 2):
+        raise InputError(f"{ns} paths name what they set: " +
+                         ("transfers.JURISDICTION" if ns == "transfers" else
+                          "scenario.hazards.0.probability, scenario.jurisdictions.NAME.costs.LEVEL"),
+                         field=field, value=path)
+    return parts
+
+
+def _as_count(value: Any, field: str) -> int:
+    if isinstance(value, float) and value.is_integer():   # 10.0 from a linspace is 10 rounds
+        value = int(value)
+    return want_int(value, field, lo=1)
+
+
+def _set_in(data: dict, parts: list[str], value: Any, path: str) -> None:
+    """Set ``value`` at ``parts`` (below ``scenario``) in the parsed scenario TOML."""
+    node: Any = data
+    trail = ["scenario"]
+    for j, seg in enumerate(parts):
+        last = j == len(parts) - 1
+        trail.append(seg)
+        if isinstance(node, dict):
+            if last:
+                node[seg] = value
+                return
+            if seg not in node:
+                raise InputError(f"the scenario has no {join_path(trail)!r} (keys here: "
+                                 f"{sorted(node)})", field="path", value=path)
+            node = node[seg]
+        elif isinstance(node, list):
+            named = [k for k, item in enumerate(node)
+                     if isinstance(item, dict) and item.get("name") == seg]
+            if named:
+                k = named[0]
+            elif seg.isdigit() and int(seg) < len(node):
+                k = int(seg)
+            else:
+                names = [item.get("name") for item in node if isinstance(item, dict)]
+                raise InputError(f"no entry {seg!r} in {join_path(trail[:-1])} (by name: "
+                                 f"{names}, or index 0..{len(node) - 1})", field="path",
+                                 value=path)
+            if last:
+                node[k] = value
+                return
+            node = node[k]
+        else:
+            raise InputError(f"{join_path(trail[:-1])} is a value, not a table (it comes "
+                             f"from a CSV file or is a number)", field="path", value=path)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ScenarioJob:
+    """What every cell of a declarative sweep needs (sent once to each worker).
+
+    Attributes
+    ----------
+    data : dict
+        The parsed scenario TOML (paths inside it relative to ``base``).
+    source, base : str
+        The scenario file (for messages) and its folder.
+    fixed : dict
+        Dotted path -> value, the same in every cell.
+    paths : dict
+        Table column -> dotted path of each varied setting.
+    measure : tuple of str
+        The outcomes of each cell.
+    """
+
+    data: dict
+    source: str
+    base: str
+    fixed: dict
+    paths: dict
+    measure: tuple
+
+    def __repr__(self) -> str:
+        return (f"ScenarioJob({self.data.get('name') or Path(self.source).name!r}, "
+                f"fixed={self.fixed}, measure={list(self.measure)})")
+
+    def fingerprint_data(self) -> tuple:
+        """What identifies the experiment (not where the files lie): for checkpoints."""
+        return self.data, self.fixed, self.paths, self.measure
+
+    # ------------------------------------------------------------------ per cell
+    def _digest(self) -> str:
+        return hashlib.sha256(pickle.dumps((self.data, self.base), protocol=4)).hexdigest()
+
+    def scenario(self, values: Mapping[str, Any]):
+        """The scenario with the ``scenario.*`` values of ``values`` applied."""
+        own = {p: v for p, v in values.items() if p.startswith("scenario.")}
+        if not own:
+            key = self._digest()
+            hit = _SCENARIOS.get(key)
+            if hit is None:
+                hit = scenario_from_dict(self.data, source=self.source, base=Path(self.base))
+                _SCENARIOS.clear()
+                _SCENARIOS[key] = hit
+            return hit
+        data = copy.deepcopy(self.data)
+        for path, v in own.items():
+            _set_in(data, split_path(path)[1:], v, path)
+        return scenario_from_dict(data, source=self.source, base=Path(self.base))
+
+    def configure(self, values: Mapping[str, Any]):
+        """``(scenario, strategies, simulate keyword arguments)`` for one cell."""
+        merged = {**self.fixed, **values}
+        scenario = self.scenario(merged)
+        mon, sim, transfers = {}, {}, {}
+        for path, v in merged.items():
+            ns, *rest = split_path(path)
+            if ns == "monitoring":
+                mon[rest[0]] = v
+            elif ns == "transfers":
+                transfers[rest[0]] = want_number(v, path)
+            elif ns == "simulation":
+                sim[rest[0]] = _sim_value(rest[0], v, path)
+        strategies = _strategies(sim.pop("strategy", DEFAULT_STRATEGY), scenario.players)
+        if mon:
+            sim["monitoring"] = Monitoring(**mon)
+        if transfers:
+            sim["transfers"] = transfers
+        return scenario, strategies, sim
+
+    def run(self, values: Mapping[str, Any], seed: int):
+        scenario, strategies, kwargs = self.configure(values)
+        return simulate(scenario, strategies, seed=seed, **kwargs)
+
+    def trial(self, values: Mapping[str, Any]):
+        """A two-round, one-run simulation of these values: checks them, lists measures."""
+        scenario, strategies, kwargs = self.configure(values)
+        kwargs["runs"] = 1
+        if "rounds" in kwargs or "continuation" not in kwargs:
+            kwargs["rounds"] = min(kwargs.get("rounds", _TRIAL_ROUNDS), _TRIAL_ROUNDS)
+        kwargs.pop("window", None)
+        return simulate(scenario, strategies, seed=0, **kwargs)
+
+    def measures(self, result) -> dict:
+        summary = result.summary()
+        out = {}
+        for name in self.measure:
+            out[name] = summary[name] if name in summary.index else getattr(result, name)
+        return out
+
+
+_SCENARIOS: dict[str, Any] = {}      # per worker process: the scenario of the current job
+
+
+def _sim_value(key: str, v: Any, path: str) -> Any:
+    kind = SIMULATION_KEYS[key]
+    if kind == _INT:
+        return _as_count(v, path)
+    if kind == _PROB:
+        return want_number(v, path, lo=0.0, hi=1.0)
+    if kind == "defect":
+        if v not in ("best", "lowest"):
+            raise InputError("must be 'best' or 'lowest'", field=path, value=v)
+        return v
+    if not isinstance(v, str) or not v.strip():
+        raise InputError("must be a strategy name (e.g. opportunist, tft, grim) or a comma "
+                         "list, one per jurisdiction", field=path, value=v)
+    return v
+
+
+def _strategies(name: str, players) -> list:
+    names = [x.strip() for x in str(name).split(",") if x.strip()]
+    if len(names) == 1:
+        return [strategy_from_name(names[0])] * len(players)
+    if len(names) != len(players):
+        raise InputError(f"needs one strategy, or one per jurisdiction ({len(players)}: "
+                         f"{list(players)[:8]})", field="simulation.strategy", value=name)
+    return [strategy_from_name(x) for x in names]
+
+
+def simulate_cell(seed: int, sweep_job: ScenarioJob, **params) -> dict:
+    """The cell function of a declarative sweep: simulate, then read the measures."""
+    values = {sweep_job.paths[name]: v for name, v in params.items()}
+    return sweep_job.measures(sweep_job.run(values, seed))
+
+
+def measure_names(result) -> list[str]:
+    """The measures a result offers: its ``summary()`` keys, then its other scalar
+    attributes (numbers, not arrays), in alphabetical order."""
+    names = list(result.summary().index)
+    for attr in sorted(dir(result)):
+        if attr.startswith("_") or attr in names:
+            continue
+        try:
+            val = getattr(result, attr)
+        except Exception:  # pragma: no cover - a property that cannot be computed
+            continue
+        if callable(val) or isinstance(val, (bool, np.bool_, str)):
+            continue
+        if isinstance(val, (int, float, np.integer, np.floating)):
+            names.append(attr)
+    return names
+
+
+# ---------------------------------------------------------------------------- building
+def _column_names(paths: list[str]) -> dict[str, str]:
+    """Table column per path: its last segment when that is unique and a keyword,
+    otherwise the whole path in underscores (``hazards_0_probability``)."""
+    lasts = [split_path(p)[-1] for p in paths]
+    out = {}
+    for p, last in zip(paths, lasts, strict=True):
+        name = last
+        if lasts.count(last) > 1 or not last.isidentifier() or last in ("seed", JOB_ARG):
+            name = "_".join("".join(c if c.isalnum() else "_" for c in s)
+                            for s in split_path(p)[1:])
+            if not name.isidentifier():
+                name = "p_" + name
+        while name in out.values():
+            name += "_"
+        out[p] = name
+    return out
+
+
+def build_job(scenario: str | os.PathLike, vary: Mapping[str, list], *,
+              fixed: Mapping[str, Any] | None = None, measure=DEFAULT_MEASURES,
+              where: Mapping[str, str] | None = None, measure_field: str = "measure",
+              source: str | None = None) -> tuple[ScenarioJob, dict]:
+    """Check a declarative sweep before any cell runs; ``(job, grid)``.
+
+    ``vary`` maps dotted paths to value lists; ``where`` names, per path, the
+    field to blame in messages (``--vary monitoring.fine``, ``grid.monitoring.fine``).
+    Every distinct value is tried on a two-round run (:meth:`ScenarioJob.trial`).
+    """
+    where = dict(where or {})
+    data, p = read_toml(scenario, what="scenario")
+    if not vary:
+        raise InputError("a scenario sweep needs at least one varied path", field="vary",
+                         value={}, fix="e.g. --vary monitoring.audit_prob=0:1:11",
+                         source=source)
+    for path in [*vary, *(fixed or {})]:
+        check_path(path, where.get(path, path))
+    both = set(vary) & set(fixed or {})
+    if both:
+        raise InputError("a path is both varied and fixed", field="fixed", value=sorted(both),
+                         source=source)
+    names = [measure] if isinstance(measure, str) else list(measure)
+    if not names or not all(isinstance(m, str) and m for m in names):
+        raise InputError("must be a measure name or a list of them", field=measure_field,
+                         value=measure, source=source)
+    columns = _column_names(list(vary))
+    job = ScenarioJob(data=data, source=str(p), base=str(p.resolve().parent),
+                      fixed=dict(fixed or {}), paths={c: path for path, c in columns.items()},
+                      measure=tuple(dict.fromkeys(names)))
+    try:
+        base = job.trial({})
+    except InputError as exc:
+        raise InputError(exc.rule, field=exc.field, value=exc.value, source=source or str(p),
+                         fix=exc.fix) from None
+    known = measure_names(base)
+    for m in job.measure:
+        if m not in known:
+            raise InputError(f"unknown measure; {_closest(m, known)}measures: {known}",
+                             field=measure_field, value=m, source=source)
+    grid = {}
+    for path, values in vary.items():
+        label = where.get(path, path)
+        vals = list(values)
+        if not vals:
+            raise InputError("no values", field=label, value=values, source=source)
+        for v in vals:
+            if not isinstance(v, (bool, int, float, str, np.generic)):
+                raise InputError("each value must be a number, true/false or a string",
+                                 field=label, value=v, source=source)
+        for v in _distinct(vals):
+            try:
+                job.trial({path: v})
+            except InputError as exc:
+                rule = exc.rule if path.split(".")[0] in ("monitoring", "simulation") \
+                    else f"gives an invalid run: {exc}"
+                raise InputError(rule, field=label, value=v, source=source,
+                                 fix=exc.fix) from None
+        grid[columns[path]] = vals
+    return job, grid
+
+
+def _distinct(values: list) -> list:
+    """One of each value (by type and repr: 1 and 1.0 differ, NaN is one value)."""
+    return list({(type(v).__name__, repr(v)): v for v in values}.values())
+
+
+def annotate(df, job: ScenarioJob, grid: Mapping[str, list]):
+    """Record in ``df.attrs['sweep']['declarative']`` what the figure and readers need."""
+    from .units import measure_unit, path_unit
+
+    money = str(job.data.get("unit", ""))
+    strategy = job.fixed.get("simulation.strategy", DEFAULT_STRATEGY)
+    meta = df.attrs.setdefault("sweep", {})
+    meta["declarative"] = {
+        "scenario": str(job.data.get("name") or Path(job.source).stem),
+        "source": job.source, "money_unit": money,
+        "paths": dict(job.paths),
+        "units": {c: path_unit(p, money) for c, p in job.paths.items()},
+        "measures": list(job.measure),
+        "measure_units": {m: measure_unit(m, money) for m in job.measure},
+        "fixed": {k: v for k, v in job.fixed.items()},
+        "strategy": strategy if "simulation.strategy" not in job.paths.values() else "varied",
+    }
+    return df
+
+
+def scenario_sweep(scenario: str | os.PathLike, vary: Mapping[str, Any],
+                   measure=DEFAULT_MEASURES, *, fixed: Mapping[str, Any] | None = None,
+                   seed: Any = 0, executor: Any = None, progress: bool | str = True,
+                   checkpoint: str | None = None, workers: int | None = None,
+                   chunksize: int | None = None):
+    """Sweep a scenario's repeated play over dotted-path settings; one row per cell.
+
+    Parameters
+    ----------
+    scenario : str or PathLike
+        The scenario TOML file.
+    vary : dict of path -> values
+        Full factorial over these settings (see the module docstring for the
+        paths); values as a list, an array or a string ``"a:b:n"``
+        (``numpy.linspace(a, b, n)``).
+    measure : str or list of str
+        Outcomes of each cell (:func:`measure_names`); default ``cooperation_rate``.
+    fixed : dict of path -> value, optional
+        Settings shared by every cell (``{"simulation.runs": 200}``).
+    seed, executor, progress, checkpoint, workers, chunksize
+        As for :func:`cooperation.sweep` (same seed, same table everywhere).
+
+    Returns
+    -------
+    DataFrame
+        One column per varied path (named by its last segment), ``seed``, one
+        column per measure; ``attrs['sweep']['declarative']`` holds the paths,
+        their units and the scenario's name.
+
+    Examples
+    --------
+    >>> from cooperation.sweeps import scenario_sweep
+    >>> df = scenario_sweep("data/chishui/scenario.toml",
+    ...                     {"monitoring.fine": [0.0, 4.0]}, "cooperation_rate",
+    ...                     fixed={"monitoring.audit_prob": 1.0, "simulation.runs": 20,
+    ...                            "simulation.rounds": 10},
+    ...                     executor="serial", progress=False)
+    >>> df["cooperation_rate"].round(2).tolist()     # no fine: only some comply
+    [0.3, 1.0]
+    """
+    from ._toml import parse_values
+    from .grid import MAX_CELLS
+    from .sweep import sweep
+
+    vary = {p: (parse_values(v, p, max_num=MAX_CELLS) if isinstance(v, str) else v)
+            for p, v in dict(vary).items()}
+    job, grid = build_job(scenario, vary, fixed=fixed, measure=measure)
+    df = sweep(simulate_cell, grid, seed=seed, executor=executor, progress=progress,
+               checkpoint=checkpoint, fixed={JOB_ARG: job}, workers=workers,
+               chunksize=chunksize)
+    return annotate(df, job, grid)
