@@ -56,6 +56,9 @@ __all__ = [
 
 HISTORY_AUTO_LIMIT = 20_000_000  # runs x rounds x players kept as a bool array
 CONTINUATION_TAIL = 1e-9  # horizon when only delta is given: P(L > horizon)
+#: money of the mechanisms at most this many times the largest stage payoff (round-off)
+MONEY_RATIO_MAX = 1e12
+MONEY_FIELDS = ("fine", "reward", "peer_fine")
 
 
 def _int(x, name, lo):
@@ -228,6 +231,7 @@ def simulate(
     if monitoring is not None and not isinstance(monitoring, Monitoring):
         raise InputError("must be a Monitoring (or None)", field="monitoring", value=monitoring)
     t = resolve_transfers(transfers, players)
+    _check_money(stage, monitoring, t)
     if not isinstance(collapse_level, (int, float)) or not 0.0 <= float(collapse_level) <= 1.0:
         raise InputError("must lie in [0, 1]", field="collapse_level", value=collapse_level)
     if window is not None:
@@ -287,6 +291,27 @@ def simulate(
         settings,
         notes,
     )
+
+
+def _check_money(stage, monitoring, transfers) -> None:
+    """Refuse money amounts beyond ``MONEY_RATIO_MAX`` times the largest stage payoff:
+    the payoffs would vanish in the round-off of the totals (about 16 digits; a rule
+    relative to the payoffs, so it does not depend on the money unit)."""
+    scale = float(np.max(np.abs(stage.rstp()))) or 1.0
+    amounts = []
+    if monitoring is not None:
+        amounts += [(f"Monitoring.{k}", getattr(monitoring, k)) for k in MONEY_FIELDS]
+    if transfers is not None:
+        amounts.append(("transfers", float(np.max(np.abs(transfers)))))
+    for name, x in amounts:
+        if x > MONEY_RATIO_MAX * scale:
+            raise InputError(
+                f"is more than {MONEY_RATIO_MAX:.0e} times the largest stage payoff "
+                f"({scale:.3g} {stage.unit}): the payoffs would vanish in the round-off",
+                field=name,
+                value=x,
+                fix="give amounts in the scenario's money unit",
+            )
 
 
 def _horizon(rounds, continuation, notes):
@@ -354,6 +379,14 @@ def _shock_spec(shock, players, rounds):
     if shock.round >= rounds:
         raise InputError(
             f"must be before the horizon ({rounds} rounds)", field="Shock.round", value=shock.round
+        )
+    if shock.round + shock.length > rounds:
+        raise InputError(
+            f"the shock must end within the horizon: round {shock.round} + length <= "
+            f"{rounds} rounds",
+            field="Shock.length",
+            value=shock.length,
+            fix=f"use a length of at most {rounds - shock.round}",
         )
     return shock.round, shock.length, mask
 

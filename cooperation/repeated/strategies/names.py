@@ -21,16 +21,29 @@ from .opportunist import Opportunist
 from .threshold import ThresholdReciprocity
 from .trust import TrustAlliance, TrustThreshold
 
-__all__ = ["STRATEGY_NAMES", "strategy_from_name"]
+__all__ = ["STRATEGY_NAMES", "DEFAULT_STRATEGY_NAME", "strategy_from_name"]
 
 STRATEGY_NAMES = {
-    "allc": AlwaysCooperate, "cooperate": AlwaysCooperate,
-    "alld": AlwaysDefect, "defect": AlwaysDefect,
-    "tft": TitForTat, "stft": SuspiciousTitForTat, "tf2t": TitForTwoTats,
-    "2tft": TwoTitsForTat, "grim": GrimTrigger, "wsls": WinStayLoseShift,
-    "gtft": GenerousTitForTat, "alternator": Alternator, "random": Random,
-    "trust": TrustThreshold, "alliance": TrustAlliance, "opportunist": Opportunist,
+    "allc": AlwaysCooperate,
+    "cooperate": AlwaysCooperate,
+    "alld": AlwaysDefect,
+    "defect": AlwaysDefect,
+    "tft": TitForTat,
+    "stft": SuspiciousTitForTat,
+    "tf2t": TitForTwoTats,
+    "2tft": TwoTitsForTat,
+    "grim": GrimTrigger,
+    "wsls": WinStayLoseShift,
+    "gtft": GenerousTitForTat,
+    "alternator": Alternator,
+    "random": Random,
+    "trust": TrustThreshold,
+    "alliance": TrustAlliance,
+    "opportunist": Opportunist,
 }
+
+#: the strategy of every jurisdiction when none is named (``cooperation simulate``)
+DEFAULT_STRATEGY_NAME = "tft"
 
 
 def strategy_from_name(name: str) -> Strategy:
@@ -55,11 +68,17 @@ def strategy_from_name(name: str) -> Strategy:
                 return Random(float(arg))
             if head == "gtft":
                 return GenerousTitForTat(float(arg))
+        except InputError as exc:  # a parameter out of its range: say which rule
+            raise InputError(exc.rule, field="strategy", value=name, fix=exc.fix) from None
         except ValueError:
             pass
-        raise InputError("unknown parameterised strategy; use threshold:K, cycler:CCD, "
-                         "random:P or gtft:P", field="strategy", value=name)
+        raise InputError(
+            "unknown parameterised strategy; use threshold:K, cycler:CCD, random:P or gtft:P",
+            field="strategy",
+            value=name,
+        )
     if key not in STRATEGY_NAMES:
-        raise InputError(f"unknown strategy; known: {sorted(STRATEGY_NAMES)}",
-                         field="strategy", value=name)
+        raise InputError(
+            f"unknown strategy; known: {sorted(STRATEGY_NAMES)}", field="strategy", value=name
+        )
     return STRATEGY_NAMES[key]()
