@@ -43,7 +43,7 @@ from .schema import (
 )
 from .types import _TOO_LARGE, label
 
-__all__ = ["load_scenario", "scenario_from_dict", "read_scenario", "LoadNotes"]
+__all__ = ["load_scenario", "scenario_from_dict", "read_scenario", "parse_toml", "LoadNotes"]
 
 
 @dataclass

@@ -88,6 +88,7 @@ KINDS = {
     "integer": "an integer",
     "choice": "one of the listed words",
     "names": "a jurisdiction name or a list of names",
+    "task names": "a task name or a list of task names",
     "shares": "a table jurisdiction -> number",
     "number or shares": "a number, or a table origin -> number",
     "costs": "a table level -> cost naming every level (or a list, in level order)",
@@ -160,8 +161,8 @@ class Key:
             text = "{}"
         elif isinstance(d, (int, float)):
             text = _g(d)
-        else:
-            text = "see meaning"
+        else:  # a structured default: its words say it
+            return self.default_means
         if not self.default_means or self.default_means == text:
             return text
         return f"{text} ({self.default_means})"
@@ -196,7 +197,7 @@ class Table:
 
 def _g(x) -> str:
     if isinstance(x, int) and not isinstance(x, bool):
-        return f"{x:_}" if abs(x) >= 10_000 else str(x)
+        return str(x)
     return f"{x:g}"
 
 
@@ -437,7 +438,7 @@ HAZARD = Table(
             "the response channel from a response process (tasks owned "
             "by jurisdictions) instead of response: D_h(a) = D_h E[f_h(T(a))]",
             None,
-            "the coefficient channel (response)",
+            "the coefficient channel, response",
             applies_when=lambda t: False,
         ),
         Key(
@@ -490,7 +491,7 @@ TASK = Table(
         ),
         Key(
             "after",
-            "names",
+            "task names",
             "tasks it waits for",
             (),
             "a start task",
@@ -588,6 +589,7 @@ _KIND_CHECKS: dict[str, Callable[[Any], bool]] = {
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "choice": lambda v: isinstance(v, str),
     "names": _is_names,
+    "task names": _is_names,
     "shares": _is_shares,
     "number or shares": lambda v: _is_number(v) or _is_shares(v),
     "costs": _is_costs,
