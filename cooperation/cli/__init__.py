@@ -135,7 +135,8 @@ def _run(argv) -> int:
         code = int(args.func(args, out) or 0)
     except CooperationError as exc:
         _flush(sys.stdout)
-        print(escape(f"cooperation {args.command}: error: {exc}"), file=sys.stderr)
+        print(escape(f"cooperation {args.command}: error: {_as_typed(parser, args, exc)}"),
+              file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:
         if isinstance(exc, BrokenPipeError) or exc.filename is None:
@@ -147,6 +148,23 @@ def _run(argv) -> int:
         return EXIT_INPUT
     _flush(sys.stdout)     # a closed pipe shows up here, inside the handlers of main
     return code
+
+
+def _as_typed(parser, args, exc: CooperationError) -> str:
+    """The error's message, naming the flag the user typed (``--max-subsidy``) when the
+    library named its parameter (``max_subsidy``)."""
+    from ..errors import format_problem
+
+    field = getattr(exc, "field", None)
+    sub = parser.subcommands.get(args.command)
+    if not field or sub is None or getattr(exc, "source", None):
+        return str(exc)
+    for action in sub._actions:
+        if action.dest == field and action.option_strings and \
+                getattr(args, field, None) is not None:
+            flag = action.option_strings[-1]
+            return format_problem(flag, getattr(args, field), exc.rule, None, exc.fix)
+    return str(exc)
 
 
 def _flush(stream) -> None:
