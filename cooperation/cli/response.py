@@ -15,34 +15,59 @@ from ..errors import InputError
 from ._common import (
     add_allow_outside,
     check_out,
+    default_of,
     integer,
     load_scenario_arg,
+    num,
     number,
     print_table,
     save_figure,
     write_result,
 )
+from ._wrap import explain, renamed, say
 
 __all__ = ["register", "run"]
 
 
 def register(sub) -> None:
-    p = sub.add_parser("response", help="response process of a hazard: completion time, "
-                       "critical tasks, bottleneck units and their coordination delay costs")
-    p.add_argument("scenario", help="scenario TOML with a hazard that has a process, or a "
-                   "process table (.csv, or .toml with [[tasks]])")
+    from ..response import simulate_response
+    from ..response.attribution import AUTO_EXACT_UNITS
+    from ..response.simulate import DEADLINE_HOURS
+
+    p = sub.add_parser(
+        "response",
+        help="response process of a hazard: completion time, "
+        "critical tasks, bottleneck units and their coordination delay costs",
+    )
+    p.add_argument(
+        "scenario",
+        help="scenario TOML with a hazard that has a process, or a "
+        "process table (.csv, or .toml with [[tasks]])",
+    )
     p.add_argument("--hazard", help="hazard whose process to simulate (when several have one)")
-    p.add_argument("--level", help="action level of every unit (scenario only; default: "
-                   "their delays without coordination)")
-    p.add_argument("--runs", help="simulated runs (default 100000)")
-    p.add_argument("--seed", help="random seed (default 0)")
-    p.add_argument("--attribution", choices=["auto", "exact", "sampled"],
-                   help="delay-cost attribution (default auto: exact up to 12 units)")
-    p.add_argument("--within", help="report P(complete within this many hours) "
-                   "(default 48)")
+    p.add_argument(
+        "--level",
+        help="action level of every unit (scenario only; default: "
+        "their delays without coordination)",
+    )
+    p.add_argument(
+        "--runs", help=f"simulated runs (default {default_of(simulate_response, 'runs')})"
+    )
+    p.add_argument("--seed", help=f"random seed (default {default_of(simulate_response, 'seed')})")
+    p.add_argument(
+        "--attribution",
+        choices=["auto", "exact", "sampled"],
+        help=f"delay-cost attribution (default "
+        f"{default_of(simulate_response, 'attribution')}; auto: exact up to "
+        f"{AUTO_EXACT_UNITS} units, sampled beyond)",
+    )
+    p.add_argument(
+        "--within", help=f"report P(complete within this many hours) (default {DEADLINE_HOURS:g})"
+    )
     p.add_argument("--out", help="write results: .json (everything) or .csv (bottlenecks)")
-    p.add_argument("--gantt", metavar="FIGURE", help="save the critical-path Gantt chart "
-                   "(.png, .pdf or .svg)")
+    p.add_argument(
+        "--gantt", metavar="FIGURE", help="save the critical-path Gantt chart (.png, .pdf or .svg)"
+    )
     p.add_argument("--tornado", metavar="FIGURE", help="save the bottleneck tornado")
     add_allow_outside(p)
     p.set_defaults(func=run)
@@ -59,9 +84,11 @@ def _load(args):
         is_process = "[[tasks]]" in head or head.lstrip().startswith("tasks")
     if is_process:
         if args.hazard or args.level:
-            raise InputError("applies to a scenario, not to a process table",
-                             field="--hazard" if args.hazard else "--level",
-                             value=args.hazard or args.level)
+            raise InputError(
+                "applies to a scenario, not to a process table",
+                field="--hazard" if args.hazard else "--level",
+                value=args.hazard or args.level,
+            )
         proc = ResponseProcess.from_file(path)
         return proc, None, proc.name or str(path), "damage units of the table"
     s = load_scenario_arg(args, path)
@@ -69,21 +96,28 @@ def _load(args):
     coord = None
     if args.level is not None:
         if args.level not in s.action_names:
-            raise InputError(f"unknown action level; levels are {list(s.action_names)}",
-                             field="--level", value=args.level)
+            raise InputError(
+                f"unknown action level; levels are {list(s.action_names)}",
+                field="--level",
+                value=args.level,
+            )
         g = s.actions[s.action_names.index(args.level)].coordination
         coord = {u: g for u in proc.units}
     return proc, coord, f"{s.name or path} / {proc.name}", s.unit
 
 
-def run(args, out) -> int:
-    from ..response import simulate_response
-    from ..response.simulate import DEADLINE_HOURS
+# the columns of the review table, in one line each (what the numbers mean)
+LEGEND = (
+    "delay_cost: the unit's Shapley share of the damage above an instant response "
+    "(sums to the total; _se its standard error, _share its share); criticality: share "
+    "of runs in which the unit is on a critical path; marginal_damage: fall in expected "
+    "damage per hour less of the unit's mean delay; damage_if_instant: expected damage "
+    "if this unit alone acted at once"
+)
 
-    ext = check_out(args.out, "--out", (".json", ".csv"))
-    gext = check_out(args.gantt, "--gantt", (".png", ".pdf", ".svg"))
-    text = check_out(args.tornado, "--tornado", (".png", ".pdf", ".svg"))
-    proc, coord, label, unit = _load(args)
+
+def _kwargs(args, coord) -> dict:
+    """The keywords of simulate_response for the flags typed (library defaults else)."""
     kw = {}
     if args.runs is not None:
         kw["runs"] = integer(args.runs, "--runs", lo=2)
@@ -93,23 +127,51 @@ def run(args, out) -> int:
         kw["attribution"] = args.attribution
     if coord is not None:
         kw["coordination"] = coord
-    within = DEADLINE_HOURS if args.within is None else number(args.within, "--within", lo=0)
-    res = simulate_response(proc, **kw)
-    money = unit if res.damage_unit == "money" else "hours"
-    print(f"Response process: {label}  ({len(proc.tasks)} tasks, {len(proc.units)} units; "
-          f"damage in {money})", file=out)
-    print(f"{res.runs} runs, seed {res.seed}; coordination: "
-          + ", ".join(f"{u}={g:g}" for u, g in res.coordination.items()), file=out)
+    return kw
+
+
+def _missing(table) -> dict:
+    """Why a value of the review table is n/a (the library's documented cases)."""
+    why = {}
+    if table["delay_cost_se"].isna().any():
+        why["delay_cost_se"] = "needs at least two batches of runs (give more --runs)"
+    if table["delay_cost_share"].isna().any():
+        why["delay_cost_share"] = "the total delay cost is 0, so there is nothing to share"
+    if table["marginal_damage"].isna().any():
+        units = table.index[table["marginal_damage"].isna()].tolist()
+        why["marginal_damage"] = f"{', '.join(map(str, units))}: no delay to shorten (mean delay 0)"
+    return why
+
+
+def _show(out, res, label, proc, money, within) -> dict:
+    """Print the results; return the completion-time numbers."""
+    say(
+        out,
+        f"Response process: {label}  ({len(proc.tasks)} tasks, {len(proc.units)} units; "
+        f"damage in {money})",
+    )
+    say(
+        out,
+        f"{res.runs} runs, seed {res.seed}; coordination: "
+        + ", ".join(f"{u}={g:g}" for u, g in res.coordination.items()),
+    )
     for note in res.notes:
-        print(f"Note: {note}", file=out)
+        say(out, f"Note: {note}")
     qs = res.quantile([0.5, 0.95])
+    p = res.p_within(within)
     print("", file=out)
-    print(f"Completion time: mean {res.mean_time:.4g} h, median {qs[0]:.4g} h, 95% {qs[1]:.4g} h; "
-          f"P(within {within:g} h) = {res.p_within(within):.4g}", file=out)
+    say(
+        out,
+        f"Completion time: mean {num(res.mean_time)} h, median {num(qs[0])} h, 95% "
+        f"{num(qs[1])} h; P(within {within:g} h) = {num(p)}",
+    )
     if res.mean_damage is not None:
-        print(f"Expected damage {res.mean_damage:.6g}; delay cost (damage above the "
-              f"instant response) {res.delay_cost_total:.6g} ({res.attribution.method} "
-              f"Shapley on {res.attribution.runs} runs)", file=out)
+        say(
+            out,
+            f"Expected damage {num(res.mean_damage, 6)} {money}; delay cost (damage above "
+            f"the instant response) {num(res.delay_cost_total, 6)} "
+            f"({res.attribution.method} Shapley on {res.attribution.runs} runs)",
+        )
     print("", file=out)
     print("Tasks (criticality: share of runs on a critical path):", file=out)
     print_table(res.schedule, out)
@@ -117,28 +179,62 @@ def run(args, out) -> int:
     print("Bottlenecks and coordination delay costs (performance-review table):", file=out)
     table = res.review_table()
     print_table(table, out)
-    if args.gantt or args.tornado:
-        import matplotlib
+    explain(out, _missing(table))
+    say(out, LEGEND)
+    return {
+        "mean": res.mean_time,
+        "median": float(qs[0]),
+        "q95": float(qs[1]),
+        "within_hours": within,
+        "p_within": p,
+    }
 
-        matplotlib.use("Agg")
-        if args.gantt:
-            fig, _ = res.plot("gantt")
-            save_figure(fig, args.gantt, gext)
-            print(f"\nwrote {args.gantt}", file=out)
-        if args.tornado:
-            fig, _ = res.plot("tornado")
-            save_figure(fig, args.tornado, text)
-            print(f"\nwrote {args.tornado}", file=out)
+
+def _figures(args, res, exts, out) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for kind, path, ext in (("gantt", args.gantt, exts[1]), ("tornado", args.tornado, exts[2])):
+        if path:
+            fig, _ = res.plot(kind)
+            save_figure(fig, path, ext)
+            print(f"\nwrote {path}", file=out)
+
+
+def run(args, out) -> int:
+    from ..response import simulate_response
+    from ..response.simulate import DEADLINE_HOURS
+
+    exts = (
+        check_out(args.out, "--out", (".json", ".csv")),
+        check_out(args.gantt, "--gantt", (".png", ".pdf", ".svg")),
+        check_out(args.tornado, "--tornado", (".png", ".pdf", ".svg")),
+    )
+    within = DEADLINE_HOURS if args.within is None else number(args.within, "--within", lo=0)
+    kw_flags = _kwargs(args, None)  # flag errors before the files are read
+    proc, coord, label, unit = _load(args)
+    with renamed({"runs": "--runs", "seed": "--seed", "attribution": "--attribution"}):
+        res = simulate_response(proc, **{**kw_flags, **_kwargs(args, coord)})
+    money = unit if res.damage_unit == "money" else "hours"
+    completion = _show(out, res, label, proc, money, within)
+    if args.gantt or args.tornado:
+        _figures(args, res, exts, out)
     if args.out:
-        data = {"process": label, "unit": money, "runs": res.runs, "seed": res.seed,
-                "coordination": res.coordination.to_dict(),
-                "completion": {"mean": res.mean_time, "median": float(qs[0]),
-                               "q95": float(qs[1]), "within_hours": within,
-                               "p_within": res.p_within(within)},
-                "mean_damage": res.mean_damage, "delay_cost_total": res.delay_cost_total,
-                "attribution": {"method": res.attribution.method,
-                                "runs": res.attribution.runs},
-                "tasks": res.schedule.reset_index(), "bottlenecks": table.reset_index(),
-                "notes": list(res.notes)}
-        write_result(args.out, ext, data, table, out)
+        table = res.review_table()
+        data = {
+            "process": label,
+            "unit": money,
+            "runs": res.runs,
+            "seed": res.seed,
+            "coordination": res.coordination.to_dict(),
+            "completion": completion,
+            "mean_damage": res.mean_damage,
+            "delay_cost_total": res.delay_cost_total,
+            "attribution": {"method": res.attribution.method, "runs": res.attribution.runs},
+            "tasks": res.schedule.reset_index(),
+            "bottlenecks": table.reset_index(),
+            "explanations": _missing(table),
+            "notes": list(res.notes),
+        }
+        write_result(args.out, exts[0], data, table, out)
     return 0

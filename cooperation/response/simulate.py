@@ -61,6 +61,7 @@ CHUNK = 1 << 15          # runs per chunk; fixed, so results never depend on mem
 STEP = 1e-3              # relative shrink of a unit's delays for marginal_damage
 DETAIL_RUNS = 100_000    # default runs for the bottleneck scores
 DEADLINE_HOURS = 48.0    # the seed paper's 48-hour cross-province dispatch
+MAX_RUNS = 50_000_000    # runs kept in memory (completion times and damages), checked first
 
 
 def _child(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -293,6 +294,12 @@ def _run_counts(U, method, runs, permutations, attribution_runs, detail_runs):
     if isinstance(runs, bool) or int(runs) != runs or runs < 2:
         raise InputError("needs an integer >= 2", field="runs", value=runs)
     runs = int(runs)
+    if runs > MAX_RUNS:
+        raise InputError(f"at most {MAX_RUNS:,} runs (each run's completion time and damage "
+                         f"are kept: 16 bytes a run, {MAX_RUNS * 16 / 1e9:.1f} GB)",
+                         field="runs", value=runs,
+                         fix="the standard error of P(within) falls as 1/sqrt(runs): 1e6 runs "
+                             "give +-0.0005")
     if isinstance(permutations, bool) or int(permutations) != permutations or permutations < 2:
         raise InputError("needs an integer >= 2", field="permutations", value=permutations)
     if attribution_runs is None:
