@@ -24,6 +24,9 @@ def say(out, text: str, indent: str = "") -> None:
     >>> max(len(line) for line in buf.getvalue().splitlines()) <= WIDTH
     True
     """
+    while text.startswith("\n"):          # leading blank lines stay blank lines
+        print("", file=out)
+        text = text[1:]
     print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
                         break_on_hyphens=False, break_long_words=False), file=out)
 
