@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._numeric import clean_zero
-from .brief import (
+from ._brief_text import (
     HOLD_COLLAPSE,
     HOLD_LEVEL,
     Section,
