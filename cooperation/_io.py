@@ -14,7 +14,8 @@ Three rules hold for every file the package writes:
   Injection"). Numbers are untouched, and floats are written with 12
   significant digits (``%.12g``): LP round-off such as ``0.8999999999999999``
   is not money, and 12 digits are far beyond any figure a scenario holds. A
-  missing value is written ``NaN``; an unbounded one ``inf``.
+  missing value is written ``NaN``; an unbounded one ``inf``. Lines end in CRLF
+  (RFC 4180), so a cell holding a newline or a carriage return is quoted.
 * **JSON says what a non-finite number means** (:func:`to_jsonable`). JSON
   has no NaN or infinity, so they are written as the strings ``"NaN"``,
   ``"Infinity"`` and ``"-Infinity"`` (the spellings that Python's ``float``
@@ -87,10 +88,13 @@ def check_writable(path: str | os.PathLike, field: str = "path") -> Path:
     >>> import tempfile
     >>> from cooperation._io import check_writable
     >>> folder = tempfile.mkdtemp()
-    >>> check_writable(folder, "--out")
-    Traceback (most recent call last):
-    ...
-    cooperation.errors.InputError: --out = ...: is a folder; give a file name (e.g. .../result.json)
+    >>> check_writable(f"{folder}/new/result.json", "--out").name
+    'result.json'
+    >>> try:
+    ...     check_writable(folder, "--out")
+    ... except ValueError as exc:
+    ...     print(exc.rule.split(";")[0])
+    is a folder
     """
     target = Path(path)
     shown = str(path)
@@ -312,5 +316,8 @@ def atomic_write_csv(path: str | os.PathLike, frame, *, index: bool = True) -> P
     Anhui,NaN
     """
     safe = _neutralise_frame(frame)
+    # CRLF line ends (RFC 4180): a cell holding a carriage return or a newline is quoted,
+    # so it cannot split a row
     return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8",
-                                                      float_format=CSV_FLOAT, na_rep="NaN"))
+                                                      float_format=CSV_FLOAT, na_rep="NaN",
+                                                      lineterminator="\r\n"))

@@ -43,7 +43,7 @@ def escape_controls(text, keep: str = "") -> str:
 
     Examples
     --------
-    >>> print(escape_controls("Anhui\x1b[31m\nred"), escape_controls("新安江"))
+    >>> print(escape_controls("Anhui\\x1b[31m\\nred"), escape_controls("新安江"))
     Anhui\\x1b[31m\\nred 新安江
     """
     s = str(text)

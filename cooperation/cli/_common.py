@@ -94,7 +94,7 @@ def escape(text, keep: str = "") -> str:
 
     Examples
     --------
-    >>> print(escape("Anhui\x1b[31m\nred"), escape("新安江"))
+    >>> print(escape("Anhui\\x1b[31m\\nred"), escape("新安江"))
     Anhui\\x1b[31m\\nred 新安江
     """
     return escape_controls(text, keep)
