@@ -36,6 +36,9 @@ DISTRIBUTIONS = {
     "triangular": ("low", "mode", "high"),
     "empirical": ("samples",),
 }
+#: widest lognormal delay: exp(10**2 / 2) ~ 5e21 keeps the mean finite (it overflows past 37)
+MAX_SIGMA = 10.0
+
 
 def _num(value, field, source, *, lo=None, hi=None, positive=False, rule=None) -> float:
     """A finite number of a process file (``positive``: > 0), as a ScenarioError."""
@@ -101,7 +104,9 @@ class DelaySpec:
                            rule="the mean delay must be > 0 (use fixed for 0)"),)
         elif dist == "lognormal":
             params = (_num(spec["median"], f"{f}.median", source, positive=True),
-                      _num(spec["sigma"], f"{f}.sigma", source, lo=0.0))
+                      _num(spec["sigma"], f"{f}.sigma", source, lo=0.0, hi=MAX_SIGMA,
+                           rule=f"must lie in [0, {MAX_SIGMA:g}] (the mean, median * "
+                                "exp(sigma^2 / 2), overflows beyond about 37)"))
         elif dist == "triangular":
             lo_ = _num(spec["low"], f"{f}.low", source, lo=0.0, rule="a delay must be >= 0")
             mo = _num(spec["mode"], f"{f}.mode", source)

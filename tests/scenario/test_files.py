@@ -175,3 +175,13 @@ def test_cli_one_line_and_allow_outside_flag(tmp_path, capsys):
 def test_the_scenario_file_itself_must_be_regular(capsys):
     with pytest.raises(ScenarioError, match="not a regular file"):
         co.load_scenario("/dev/null")
+
+
+def test_a_process_table_with_an_overflowing_delay_is_one_line(tmp_path):
+    """Found by the fuzzer: sigma = 1e101 overflowed exp(sigma^2 / 2) in the process."""
+    root = Path(__file__).resolve().parents[2] / "data/typhoon"
+    for name in ("scenario.toml", "response_process.csv"):
+        (tmp_path / name).write_bytes((root / name).read_bytes())
+    table = tmp_path / "response_process.csv"
+    table.write_text(table.read_text().replace("sigma=0.5", "sigma=1e101"))
+    refused(tmp_path / "scenario.toml", "sigma = 1e\\+101: must lie in \\[0, 10\\]")
