@@ -12,21 +12,48 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
-from ._common import add_allow_outside, check_out, given, number, print_table, write_result
+from ._common import (
+    add_allow_outside,
+    check_out,
+    default_of,
+    given,
+    number,
+    print_table,
+    write_result,
+)
+from ._wrap import renamed, say
 
 __all__ = ["register", "run", "load_game"]
 
 
 def register(sub) -> None:
     p = sub.add_parser("evolve", help="evolutionary game: rest points, stability, ESS conditions")
-    p.add_argument("scenario", help="scenario TOML file, or an evolutionary-game TOML file "
-                                    "(players, actions, [[payoffs]], [values])")
-    p.add_argument("--set", action="append", default=argparse.SUPPRESS, metavar="NAME=VALUE",
-                   help="change a parameter of a payoff table (repeatable), e.g. --set S=2")
-    p.add_argument("--method", choices=["auto", "exact", "numeric"], default=argparse.SUPPRESS,
-                   help="how rest points are solved (library default: auto)")
-    p.add_argument("--tol", default=argparse.SUPPRESS,
-                   help="relative eigenvalue tolerance (library default 1e-7)")
+    p.add_argument(
+        "scenario",
+        help="scenario TOML file, or an evolutionary-game TOML file "
+        "(players, actions, [[payoffs]], [values])",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=argparse.SUPPRESS,
+        metavar="NAME=VALUE",
+        help="change a parameter of a payoff table (repeatable), e.g. --set S=2",
+    )
+    from ..evolutionary import evolutionary_stability as es
+
+    p.add_argument(
+        "--method",
+        choices=["auto", "exact", "numeric"],
+        default=argparse.SUPPRESS,
+        help=f"how rest points are solved (default {default_of(es, 'method')})",
+    )
+    p.add_argument(
+        "--tol",
+        default=argparse.SUPPRESS,
+        help="eigenvalue tolerance relative to the payoff range, in [0, 0.5] "
+        f"(default {default_of(es, 'tol')})",
+    )
     p.add_argument("--latex", default=None, help="write the stability table as LaTeX (.tex)")
     p.add_argument("--out", help="write results: .json (everything) or .csv (rest points)")
     add_allow_outside(p)
@@ -52,64 +79,121 @@ def load_game(path: str, settings=(), allow_outside: bool | None = None):
             k, v = s.split("=", 1)
             vals[k.strip()] = number(v, f"--set {k.strip()}")
         if not eg.is_symbolic:
-            raise InputError("only a payoff table with named parameters has parameters",
-                             field="--set", value=list(settings))
-        eg = eg.with_values(**vals)
+            raise InputError(
+                "only a payoff table with named parameters has parameters",
+                field="--set",
+                value=list(settings),
+            )
+        with renamed({f"values[{k!r}]": f"--set {k}" for k in vals}):
+            eg = eg.with_values(**vals)
     return eg
+
+
+# what the stability classes and flags mean (printed under the table)
+LEGEND = (
+    "asymptotically stable: every "
+    "eigenvalue's real part < 0 (an ESS of the replicator dynamics); saddle: some < 0, "
+    "some > 0; unstable: all > 0; non-hyperbolic: a real part within tol x the payoff "
+    "range of 0, so the linearisation cannot decide; strict_nash: every population's "
+    "action is its unique best reply"
+)
+COMPLETE = {
+    True: "every rest point found and certified (exact solve)",
+    False: "some support systems could not be solved: rest points may be missing",
+    None: "not established (a numerical search certifies nothing)",
+}
+
+
+def _show(out, eg, st, source: str) -> None:
+    unit = eg.unit or "payoff units"
+    say(out, f"Evolutionary game: {eg.name or source}  (money in {unit})")
+    for p, acts in zip(eg.players, eg.actions, strict=True):
+        say(out, f"population {p}: {', '.join(acts)}", indent="  ")
+    if eg.is_symbolic:
+        say(out, "values: " + ", ".join(f"{k}={v:g}" for k, v in eg.values.items()), indent="  ")
+    firsts = ", ".join(f"{p}[{a[0]}]" for p, a in zip(eg.players, eg.actions, strict=True))
+    say(
+        out,
+        f"\nRest points ({len(st.rest_points)}; method {st.method}; complete={st.complete}: "
+        f"{COMPLETE[st.complete]}); label = share of the first action ({firsts}):",
+    )
+    print_table(st.to_frame()[["kind", "eigenvalues", "stability", "strict_nash"]], out)
+    say(out, LEGEND)
+    stable = st.stable["label"].tolist()
+    say(
+        out,
+        "\nAsymptotically stable (evolutionarily stable strategies): "
+        f"{', '.join(stable) if stable else 'none'}",
+    )
+    for note in st.notes:
+        say(out, f"note: {note}")
+    if st.conditions is not None:
+        say(
+            out,
+            "\nStability conditions of the corners (every eigenvalue < 0), and whether "
+            "each holds at the values:",
+        )
+        for lab, r in st.conditions.iterrows():
+            held = "holds" if r["holds"] else "fails"
+            say(out, f"[{held}] {lab} {', '.join(r['profile'])}: {r['condition']}", indent="  ")
+
+
+def _data(eg, st, source: str) -> dict:
+    data = {
+        "game": eg.name,
+        "source": source,
+        "unit": eg.unit,
+        "players": list(eg.players),
+        "actions": [list(a) for a in eg.actions],
+        "values": eg.values,
+        "complete": st.complete,
+        "method": st.method,
+        "tolerance": st.tolerance,
+        "notes": list(st.notes),
+        "rest_points": [
+            {
+                "label": r["label"],
+                "point": [list(p) for p in r["point"]],
+                "kind": r["kind"],
+                "stability": r["stability"],
+                "eigenvalues": [[z.real, z.imag] for z in r["eigenvalues"]],
+                "strict_nash": bool(r["strict_nash"]),
+                "description": r["description"],
+            }
+            for _, r in st.rest_points.iterrows()
+        ],
+    }
+    if st.conditions is not None:
+        data["conditions"] = [
+            {
+                "point": lab,
+                "profile": list(r["profile"]),
+                "eigenvalues": list(r["eigenvalues_text"]),
+                "condition": r["condition"],
+                "holds": bool(r["holds"]),
+            }
+            for lab, r in st.conditions.iterrows()
+        ]
+    return data
 
 
 def run(args, out) -> int:
     from ..evolutionary import evolutionary_stability
 
     ext = check_out(args.out)
-    if args.latex is not None and not args.latex.lower().endswith(".tex"):
-        raise InputError("must end in .tex", field="--latex", value=args.latex)
-    eg = load_game(args.scenario, getattr(args, "set", ()), **given(args, "allow_outside"))
+    check_out(args.latex, "--latex", (".tex",))
     kw = {}
     if hasattr(args, "method"):
         kw["method"] = args.method
     if hasattr(args, "tol"):
         kw["tol"] = number(args.tol, "--tol", lo=0.0, hi=0.5)
-    st = evolutionary_stability(eg, **kw)
-    unit = eg.unit or "payoff units"
-    print(f"Evolutionary game: {eg.name or args.scenario}  (money in {unit})", file=out)
-    for p, acts in zip(eg.players, eg.actions, strict=True):
-        print(f"  population {p}: {', '.join(acts)}", file=out)
-    if eg.is_symbolic:
-        print("  values: " + ", ".join(f"{k}={v:g}" for k, v in eg.values.items()), file=out)
-    print("", file=out)
-    print(f"Rest points ({len(st.rest_points)}; complete={st.complete}; method {st.method}); "
-          "label = share of each population's first action ("
-          + ", ".join(f"{p}[{a[0]}]" for p, a in zip(eg.players, eg.actions, strict=True))
-          + "):", file=out)
-    print_table(st.to_frame()[["kind", "eigenvalues", "stability", "strict_nash"]], out)
-    stable = st.stable["label"].tolist()
-    print(f"\nAsymptotically stable (evolutionarily stable strategies): "
-          f"{', '.join(stable) if stable else 'none'}", file=out)
-    for note in st.notes:
-        print(f"note: {note}", file=out)
-    if st.conditions is not None:
-        print("\nStability conditions of the corners (every eigenvalue < 0):", file=out)
-        print_table(st.conditions[["profile", "condition", "holds"]], out)
+    eg = load_game(args.scenario, getattr(args, "set", ()), **given(args, "allow_outside"))
+    with renamed({"method": "--method", "tol": "--tol"}):
+        st = evolutionary_stability(eg, **kw)
+    _show(out, eg, st, args.scenario)
     if args.latex:
         st.to_latex(args.latex)
         print(f"\nwrote {args.latex}", file=out)
     if ext:
-        frame = st.to_frame()
-        data = {"game": eg.name, "source": str(args.scenario), "unit": eg.unit,
-                "players": list(eg.players), "actions": [list(a) for a in eg.actions],
-                "values": eg.values, "complete": st.complete, "method": st.method,
-                "tolerance": st.tolerance, "notes": list(st.notes),
-                "rest_points": [
-                    {"label": r["label"], "point": [list(p) for p in r["point"]],
-                     "kind": r["kind"], "stability": r["stability"],
-                     "eigenvalues": [[z.real, z.imag] for z in r["eigenvalues"]],
-                     "strict_nash": bool(r["strict_nash"]), "description": r["description"]}
-                    for _, r in st.rest_points.iterrows()]}
-        if st.conditions is not None:
-            data["conditions"] = [
-                {"point": lab, "profile": list(r["profile"]),
-                 "eigenvalues": list(r["eigenvalues_text"]), "condition": r["condition"],
-                 "holds": bool(r["holds"])} for lab, r in st.conditions.iterrows()]
-        write_result(args.out, ext, data, frame, out)
+        write_result(args.out, ext, _data(eg, st, str(args.scenario)), st.to_frame(), out)
     return 0
