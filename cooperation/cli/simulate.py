@@ -13,10 +13,17 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import textwrap
 
 from . import _simulate_flags as fl
-from ._common import WIDTH, check_out, integer, num, print_table, save_figure
+from ._common import (
+    add_allow_outside,
+    check_out,
+    integer,
+    load_scenario_arg,
+    num,
+    print_table,
+    save_figure,
+)
 
 __all__ = ["register", "add_arguments", "run"]
 
@@ -29,6 +36,7 @@ def register(sub) -> None:
         "many simulated runs (or --compare-modes)",
     )
     add_arguments(p)
+    add_allow_outside(p)
     p.set_defaults(func=run)
 
 
@@ -167,41 +175,18 @@ def _add_output_arguments(p: argparse.ArgumentParser, sim: dict) -> None:
 
 
 # ------------------------------------------------------------------------ the screen
-def _say(out, text: str, indent: str = "") -> None:
-    """``text`` wrapped within the terminal width (continuation lines indented)."""
-    print(
-        textwrap.fill(
-            text,
-            WIDTH,
-            subsequent_indent=indent + "  ",
-            initial_indent=indent,
-            break_on_hyphens=False,
-        ),
-        file=out,
-    )
-
-
-def _explain(out, why: dict) -> None:
-    """One line (wrapped) per value shown as n/a or inf, with its reason."""
-    by_text: dict = {}
-    for name, text in why.items():
-        by_text.setdefault(text, []).append(name)
-    for text, names in by_text.items():
-        _say(out, f"{', '.join(names)}: {text}", indent="  ")
-
-
 def _header(out, scenario, source: str, target) -> None:
     players = scenario.players
     more = f" ... ({len(players)} in all)" if len(players) > 12 else ""
-    _say(out, f"Scenario: {scenario.name or source}  (money in {scenario.unit})")
-    _say(out, f"Jurisdictions: {', '.join(players[:12])}{more}")
+    say(out, f"Scenario: {scenario.name or source}  (money in {scenario.unit})")
+    say(out, f"Jurisdictions: {', '.join(players[:12])}{more}")
     how = (
         target.note
         if target.source != "given"
         else "given by --target"
         + (target.note[len("given") :] if target.note.startswith("given") else "")
     )
-    _say(
+    say(
         out,
         f"Target (what 'cooperate' means below): {target.describe()}, the {how}"
         if target.source != "given"
@@ -212,25 +197,25 @@ def _header(out, scenario, source: str, target) -> None:
 def _show_settings(out, res, monitoring, kw) -> None:
     st = res.settings
     defects = ", ".join(sorted(set(st["defect_actions"])))
-    _say(out, f"Defect = each jurisdiction's best unilateral deviation from the target ({defects})")
+    say(out, f"Defect = each jurisdiction's best unilateral deviation from the target ({defects})")
     cont = st["continuation"]
-    _say(
+    say(
         out,
         f"Strategies: {', '.join(sorted(set(res.strategies)))}; {res.runs} runs x "
         f"{res.rounds} rounds{'' if cont is None else f', continuation {cont:g}'}, "
         f"noise {st['noise'].execution:g}, seed {st['seed']}",
     )
-    _say(out, "Monitoring: " + (monitoring.describe(res.unit) if monitoring else "none"))
+    say(out, "Monitoring: " + (monitoring.describe(res.unit) if monitoring else "none"))
     if st["shock"] is not None:
-        _say(out, f"Shock: {st['shock'].describe()}")
+        say(out, f"Shock: {st['shock'].describe()}")
     if "transfers" in kw:
-        _say(
+        say(
             out,
             "Transfers per round (received if > 0): "
             + ", ".join(f"{k}={num(v, 6)}" for k, v in kw["transfers"].items()),
         )
     for note in res.notes:
-        _say(out, f"Note: {note}")
+        say(out, f"Note: {note}")
 
 
 def _show_result(out, res) -> None:
@@ -241,11 +226,11 @@ def _show_result(out, res) -> None:
         f"Summary (each name is an attribute of the result; money per run in {res.unit}):", file=out
     )
     print_table(res.summary().to_frame(), out)
-    _explain(out, res.explanations())
+    explain(out, res.explanations())
     print("", file=out)
     print("Per jurisdiction (money per run; cooperation over the rounds played):", file=out)
     print_table(res.by_jurisdiction(), out)
-    _say(out, DETERRED_MEANING)
+    say(out, DETERRED_MEANING)
 
 
 # ------------------------------------------------------------------------ the two runs
@@ -258,7 +243,7 @@ def _run_simulation(args, scenario, target, kw, out):
     if args.chunk is not None:
         kw["chunk"] = integer(args.chunk, "--chunk", lo=1)
     defaults = {k: v.default for k, v in inspect.signature(simulate).parameters.items()}
-    with fl.named_flags():
+    with renamed(fl.FLAG_OF):
         res = simulate(
             scenario,
             strategies,
@@ -296,7 +281,7 @@ def _run_modes(args, scenario, target, kw, out):
     from ..repeated import compare_modes
 
     defaults = {k: v.default for k, v in inspect.signature(compare_modes).parameters.items()}
-    with fl.named_flags():
+    with renamed(fl.FLAG_OF):
         cmp = compare_modes(
             scenario,
             cooperative=target.indices,
@@ -306,7 +291,7 @@ def _run_modes(args, scenario, target, kw, out):
         )
     st, h = cmp.settings, cmp.results["hierarchy"]
     unit = scenario.unit
-    _say(
+    say(
         out,
         f"Hierarchy-led: {st['hierarchy_strategy']}, audits q={st['audit_prob']:g}, "
         f"accuracy {st['accuracy']:g}, fine {num(st['fine'], 6)} {unit}, fines to the "
@@ -314,7 +299,7 @@ def _run_modes(args, scenario, target, kw, out):
         f"{st['peer_error']:g}, peer fine {num(st['peer_fine'], 6)}",
     )
     shock = "none" if st["shock"] is None else st["shock"].describe()
-    _say(
+    say(
         out,
         f"Both: {h.runs} runs x {h.rounds} rounds, noise {st['noise'].execution:g}, "
         f"seed {st['seed']}, the same random numbers; shock: {shock}",
@@ -322,7 +307,7 @@ def _run_modes(args, scenario, target, kw, out):
     print("", file=out)
     print(f"Modes (rows: columns of ModeComparison.table; money per run in {unit}):", file=out)
     print_table(cmp.table.T, out)
-    _explain(out, cmp.explanations())
+    explain(out, cmp.explanations())
     print("", file=out)
     print("Per mode and jurisdiction:", file=out)
     cols = [
@@ -378,8 +363,6 @@ def _write(args, exts, data, frame, fig_fn, out) -> None:
 
 
 def run(args, out) -> int:
-    from ..scenario import load_scenario
-
     exts = (
         check_out(args.out, "--out", (".json", ".csv")),
         check_out(args.plot, "--plot", (".png", ".pdf", ".svg")),
@@ -388,7 +371,7 @@ def run(args, out) -> int:
     kw = fl.common_kwargs(args)
     if not args.compare_modes:
         fl.monitoring(args)  # flag errors before any work
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario_arg(args)
     fl.check_size(args, kw, scenario.n_players)
     target = fl.target(args, scenario)
     _header(out, scenario, args.scenario, target)
