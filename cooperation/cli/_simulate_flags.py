@@ -3,7 +3,7 @@
 Only the flags the user typed become keywords, so the library's defaults apply
 to the rest (one default per option). Numbers are checked here so that a bad
 value names its flag; errors the library raises about a keyword are renamed to
-the flag that carried it (:func:`named_flags`).
+the flag that carried it (:data:`FLAG_OF`).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError
 from ._common import integer, number
+from ._wrap import renamed
 
 __all__ = [
     "VERTICAL",
@@ -25,7 +25,6 @@ __all__ = [
     "NOT_IN_MODES",
     "FLAG_OF",
     "flag",
-    "named_flags",
     "common_kwargs",
     "mode_kwargs",
     "monitoring",
@@ -76,20 +75,6 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-@contextmanager
-def named_flags():
-    """Errors the library raises about a keyword name the flag that carried it."""
-    try:
-        yield
-    except InputError as exc:
-        flag = FLAG_OF.get(exc.field)
-        if flag is None:
-            raise
-        raise type(exc)(
-            exc.rule, field=flag, value=exc.value, source=exc.source, fix=exc.fix
-        ) from None
-
-
 def _load_transfers(path: str) -> pd.Series:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -135,7 +120,7 @@ def _shock(args):
         kw["players"] = tuple(x.strip() for x in args.shock_players.split(",") if x.strip())
     if args.shock_length is not None:
         kw["length"] = integer(args.shock_length, "--shock-length", lo=1)
-    with named_flags():
+    with renamed(FLAG_OF):
         return Shock(integer(args.shock, "--shock", lo=1), **kw)
 
 
@@ -183,7 +168,7 @@ def target(args, scenario):
     if args.target is not None:
         parts = [t.strip() for t in args.target.split(",")]
         target = parts[0] if len(parts) == 1 else parts
-    with named_flags():
+    with renamed(FLAG_OF):
         return sustained_target(scenario, target)
 
 
@@ -244,7 +229,7 @@ def strategies(args, n: int):
         raise InputError(
             f"needs one strategy, or one per jurisdiction ({n})", field="--strategy", value=text
         )
-    with named_flags():
+    with renamed(FLAG_OF):
         chosen = [strategy_from_name(x) for x in names]
     return chosen[0] if len(chosen) == 1 else chosen
 

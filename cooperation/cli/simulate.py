@@ -24,6 +24,7 @@ from ._common import (
     print_table,
     save_figure,
 )
+from ._wrap import explain, renamed, say
 
 __all__ = ["register", "add_arguments", "run"]
 
