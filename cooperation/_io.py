@@ -298,9 +298,15 @@ def _neutralise_frame(df):
     return out
 
 
-def atomic_write_csv(path: str | os.PathLike, frame, *, index: bool = True) -> Path:
+def atomic_write_csv(path: str | os.PathLike, frame, *, index: bool = True,
+                     exact: bool = False, bom: bool = False) -> Path:
     """Write a DataFrame as UTF-8 CSV atomically: text cells neutralised, floats at
     12 significant digits, missing values ``NaN`` (module notes).
+
+    ``exact``: floats as the shortest text that reads back to the same double
+    (Python's ``repr``), for tables that are data to be read back bit for bit
+    (a sweep's outcomes) rather than money to be read by people. ``bom``: start
+    with a UTF-8 byte-order mark (for spreadsheets that need one to read Chinese).
 
     Examples
     --------
@@ -318,6 +324,6 @@ def atomic_write_csv(path: str | os.PathLike, frame, *, index: bool = True) -> P
     safe = _neutralise_frame(frame)
     # CRLF line ends (RFC 4180): a cell holding a carriage return or a newline is quoted,
     # so it cannot split a row
-    return atomic_write(path, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8",
-                                                      float_format=CSV_FLOAT, na_rep="NaN",
-                                                      lineterminator="\r\n"))
+    return atomic_write(path, lambda tmp: safe.to_csv(
+        tmp, index=index, encoding="utf-8-sig" if bom else "utf-8",
+        float_format=None if exact else CSV_FLOAT, na_rep="NaN", lineterminator="\r\n"))

@@ -139,15 +139,13 @@ def write_csv_tables(tables: dict, folder: str | os.PathLike, *, bom: bool = Fal
     >>> (out / "fund.csv").read_bytes()[:3] == b"\\xef\\xbb\\xbf"
     True
     """
-    from .._io import atomic_write
+    from .._io import atomic_write_csv
 
     tables = _check_tables(tables)
     folder = Path(folder)
     taken: set[str] = set()
     for name, df in tables.items():
-        safe = safe_frame(df.reset_index(drop=True))
         file = folder / f"{sheet_name(name, taken)}.csv"
-        atomic_write(file, lambda tmp, safe=safe: safe.to_csv(
-            tmp, index=False, encoding="utf-8-sig" if bom else "utf-8", float_format="%.12g",
-            na_rep="NaN", lineterminator="\n"))
+        # the package's one CSV writer: cells neutralised, 12 digits, NaN spelled, CRLF
+        atomic_write_csv(file, df.reset_index(drop=True), index=False, bom=bom)
     return folder

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._io import atomic_write, check_writable
+from .._io import atomic_write, atomic_write_csv, check_writable
 from ..errors import InputError
 
 __all__ = ["check_writable", "check_table_path", "write_table", "TABLE_SUFFIXES"]
@@ -58,7 +58,7 @@ def _rescue(df: pd.DataFrame, target: Path) -> Path | None:
         if place.exists():
             continue
         try:
-            atomic_write(place, lambda tmp: df.to_csv(tmp, index=False))
+            atomic_write_csv(place, df, index=False, exact=True)
             return place
         except Exception:  # noqa: BLE001 - try the next place
             continue
@@ -91,7 +91,8 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     try:
         if suffix == ".parquet":
             return atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False))
-        return atomic_write(target, lambda tmp: df.to_csv(tmp, index=False))
+        # the package's one CSV writer (text cells neutralised); floats exact, as parquet
+        return atomic_write_csv(target, df, index=False, exact=True)
     except Exception as exc:  # noqa: BLE001 - pyarrow type clashes, OSError, ...
         saved = _rescue(df, target)
         where = (f"the table was saved to {saved} instead" if saved is not None
