@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+
+from .._numeric import LP_DUST
 from ..errors import InputError
 from ..lp import STATUS_INFEASIBLE, Objective, solve_lp
 from .diagnosis import diagnose
@@ -40,7 +43,25 @@ def _prepare(demand, depots, links, deadline_hours, risk, confidence, penalty, i
         raise InputError("risk='cvar' measures unmet demand, which needs a penalty per unit "
                          "(unmet demand is otherwise not allowed)", field="penalty",
                          value=None, fix="pass penalty= or a demand column 'penalty'")
+    _check_penalty_scale(data)
     return build_model(data, risk, beta)
+
+
+#: a penalty at most this many times the largest holding or dispatch cost: beyond, the
+#: LP (money scaled by its largest coefficient) sees those costs below its dust, as zero
+PENALTY_RATIO_MAX = 1.0 / LP_DUST
+
+
+def _check_penalty_scale(data) -> None:
+    costs = [abs(float(a.max(initial=0.0))) for a in (data.unit_cost, data.arc_cost)
+             if a.size]
+    top = max(costs, default=0.0)
+    pen = data.penalty[np.isfinite(data.penalty)] if data.penalty.size else data.penalty
+    if top > 0 and pen.size and float(pen.max()) > PENALTY_RATIO_MAX * top:
+        raise InputError(f"is more than {PENALTY_RATIO_MAX:.0e} times the largest holding or "
+                         f"dispatch cost ({top:.3g}): those costs would fall below the LP's "
+                         "tolerance and be ignored", field="penalty", value=float(pen.max()),
+                         fix="give the penalty in the same money unit as the costs")
 
 
 def design_reserves(demand, depots, links, deadline_hours: float = 48.0,
