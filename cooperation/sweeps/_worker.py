@@ -115,25 +115,28 @@ def _picklable(exc: BaseException) -> BaseException:
 
 
 def init_worker(pdeathsig: bool = False, parent: int | None = None) -> None:
-    """Pool initializer: a worker ignores Ctrl-C and dies with its parent.
+    """Pool initializer: a worker ignores Ctrl-C and dies with the sweeping process.
 
     Ctrl-C is the parent's business (it flushes the checkpoint and ends the
     workers), so a worker does not die mid-queue with its own traceback; a
     forked worker also drops the parent's SIGTERM handler (the parent ends
     workers with SIGTERM). A worker must never outlive the sweep: after a
-    ``kill -9`` of the parent nothing would end it, and it would hold the
-    terminal or the batch job. So a daemon thread checks every
-    :data:`WATCHDOG_INTERVAL` seconds that the worker's parent is still the one
-    that started it (a dead parent's children are re-parented) and ends the
-    worker at once otherwise; on Linux, with ``pdeathsig`` (set when the thread
+    ``kill -9`` of the sweeping process nothing else would end it, and it
+    would hold the terminal or the batch job. So a daemon thread waits on the
+    sentinel ``multiprocessing`` gives every child (a pipe whose other end
+    the process that started it holds; it reads end-of-file when that process
+    dies, whatever the start method, fork server included) and checks every
+    :data:`WATCHDOG_INTERVAL` seconds that the worker's parent is the one that
+    started it (a dead parent's children are re-parented); either ends the
+    worker at once. On Linux, with ``pdeathsig`` (set when the parent's thread
     that starts the pool lives as long as its process), the kernel also sends
     ``SIGKILL`` when the parent dies (``prctl(PR_SET_PDEATHSIG)``), which holds
     even while a cell keeps the interpreter busy in C code. ``parent``: the pid
     the worker's parent must have (the sweeping process, for ``fork`` and
-    ``spawn``; a ``forkserver`` worker's parent is the fork server, which ends
-    when the sweeping process does), so that a parent that died while the
-    worker started is noticed too.
+    ``spawn``), so that a parent that died while the worker started is noticed.
     """
+    import multiprocessing
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     ppid = os.getppid()
@@ -141,14 +144,25 @@ def init_worker(pdeathsig: bool = False, parent: int | None = None) -> None:
         _set_pdeathsig()
     if os.getppid() != ppid or (parent is not None and ppid != parent):
         os._exit(1)                              # the parent died while we started
-    threading.Thread(target=_watch_parent, args=(ppid,), name="sweep-parent-watchdog",
-                     daemon=True).start()
+    proc = multiprocessing.parent_process()
+    sentinel = getattr(proc, "sentinel", None)
+    threading.Thread(target=_watch_parent, args=(ppid, sentinel),
+                     name="sweep-parent-watchdog", daemon=True).start()
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_parent(ppid: int, sentinel: int | None) -> None:
+    from multiprocessing.connection import wait
+
     while True:
-        time.sleep(WATCHDOG_INTERVAL)
-        if os.getppid() != parent:
+        if sentinel is None:
+            time.sleep(WATCHDOG_INTERVAL)
+        else:
+            try:
+                if wait([sentinel], timeout=WATCHDOG_INTERVAL):
+                    os._exit(1)
+            except OSError:                      # pragma: no cover - sentinel closed
+                sentinel = None
+        if os.getppid() != ppid:
             os._exit(1)
 
 

@@ -186,13 +186,13 @@ class ProcessExecutor(_Base):
             workers = self.workers if self._entered else max(1, min(self.workers, n_tasks))
             # workers die with this process (kill -9 included): see _worker.init_worker.
             # PR_SET_PDEATHSIG fires when the *thread* that forked a worker ends, so it is
-            # used only when that thread is the main one or the fork server's
+            # used only when that is this main thread (a fork server's workers have the
+            # server as their parent, and it outlives us while they live)
+            direct = method != "forkserver"
             main = threading.current_thread() is threading.main_thread()
-            forkserver = method == "forkserver"
             self._pool = _Pool(max_workers=workers, mp_context=ctx,
                                initializer=_worker.init_worker,
-                               initargs=(main or forkserver,
-                                         None if forkserver else os.getpid()))
+                               initargs=(direct and main, os.getpid() if direct else None))
         return self._pool
 
     def run(self, cells, fixed, reserved) -> Iterator[tuple[list, Any]]:

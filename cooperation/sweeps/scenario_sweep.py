@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..repeated import Monitoring, simulate, strategy_from_name
+from ..repeated import Monitoring, as_stage, simulate, strategy_from_name
 from ..scenario.io import scenario_from_dict
 from ._toml import join_path, read_toml, split_path, want_int, want_number
 
@@ -198,10 +198,27 @@ class ScenarioJob:
             _set_in(data, split_path(path)[1:], v, path)
         return scenario_from_dict(data, source=self.source, base=Path(self.base))
 
+    def stage(self, values: Mapping[str, Any], defect: str | None):
+        """The C/D stage game of the cell's scenario (``rp.as_stage``), built once per
+        worker when no ``scenario.*`` value varies."""
+        kwargs = {} if defect is None else {"defect": defect}
+        if any(p.startswith("scenario.") for p in values):
+            return as_stage(self.scenario(values), **kwargs)
+        key = (self._digest(), defect)
+        hit = _STAGES.get(key)
+        if hit is None:
+            hit = as_stage(self.scenario(values), **kwargs)
+            _STAGES.clear()
+            _STAGES[key] = hit
+        return hit
+
     def configure(self, values: Mapping[str, Any]):
-        """``(scenario, strategies, simulate keyword arguments)`` for one cell."""
+        """``(stage game, strategies, simulate keyword arguments)`` for one cell."""
         merged = {**self.fixed, **values}
-        scenario = self.scenario(merged)
+        defect = merged.get("simulation.defect")
+        if defect is not None:
+            defect = _sim_value("defect", defect, "simulation.defect")
+        stage = self.stage(merged, defect)
         mon, sim, transfers = {}, {}, {}
         for path, v in merged.items():
             ns, *rest = split_path(path)
@@ -209,37 +226,47 @@ class ScenarioJob:
                 mon[rest[0]] = v
             elif ns == "transfers":
                 transfers[rest[0]] = want_number(v, path)
-            elif ns == "simulation":
+            elif ns == "simulation" and rest[0] != "defect":
                 sim[rest[0]] = _sim_value(rest[0], v, path)
-        strategies = _strategies(sim.pop("strategy", DEFAULT_STRATEGY), scenario.players)
+        strategies = _strategies(sim.pop("strategy", DEFAULT_STRATEGY), stage.players)
         if mon:
             sim["monitoring"] = Monitoring(**mon)
         if transfers:
             sim["transfers"] = transfers
-        return scenario, strategies, sim
+        return stage, strategies, sim
 
     def run(self, values: Mapping[str, Any], seed: int):
-        scenario, strategies, kwargs = self.configure(values)
-        return simulate(scenario, strategies, seed=seed, **kwargs)
+        stage, strategies, kwargs = self.configure(values)
+        return simulate(stage, strategies, seed=seed, **kwargs)
 
     def trial(self, values: Mapping[str, Any]):
         """A two-round, one-run simulation of these values: checks them, lists measures."""
-        scenario, strategies, kwargs = self.configure(values)
+        stage, strategies, kwargs = self.configure(values)
         kwargs["runs"] = 1
         if "rounds" in kwargs or "continuation" not in kwargs:
             kwargs["rounds"] = min(kwargs.get("rounds", _TRIAL_ROUNDS), _TRIAL_ROUNDS)
         kwargs.pop("window", None)
-        return simulate(scenario, strategies, seed=0, **kwargs)
+        return simulate(stage, strategies, seed=0, **kwargs)
 
     def measures(self, result) -> dict:
-        summary = result.summary()
+        """The measures of a result: a ``summary()`` key, else the attribute (the two
+        agree where both exist; the summary is built only when needed)."""
+        summary = None
         out = {}
         for name in self.measure:
-            out[name] = summary[name] if name in summary.index else getattr(result, name)
+            if summary is None and not _is_attribute(result, name):
+                summary = result.summary()
+            out[name] = summary[name] if summary is not None and name in summary.index \
+                else getattr(result, name)
         return out
 
 
 _SCENARIOS: dict[str, Any] = {}      # per worker process: the scenario of the current job
+_STAGES: dict[tuple, Any] = {}       # ... and its C/D stage game
+
+
+def _is_attribute(result, name: str) -> bool:
+    return hasattr(type(result), name) or name in getattr(result, "__dataclass_fields__", {})
 
 
 def _sim_value(key: str, v: Any, path: str) -> Any:

@@ -191,7 +191,11 @@ def _drive(ex, todo, fixed, reserved, results, ckpt, bar, seeds, params) -> None
             bar.update(len(finished))
             if failure is not None:
                 k, exc = failure
-                if isinstance(exc, Exception) and not isinstance(exc, InputError):
+                if isinstance(exc, InputError):       # one line that names the cell
+                    raise InputError(exc.rule, field=exc.field, value=exc.value,
+                                     source=f"sweep cell {k} {params[k]}",
+                                     fix=exc.fix) from exc
+                if isinstance(exc, Exception):
                     exc.add_note(f"in sweep cell {k}: parameters {params[k]}, "
                                  f"seed={seeds[k]}")
                 raise exc
