@@ -86,7 +86,31 @@ def load_game(path: str, settings=(), allow_outside: bool | None = None):
             )
         with renamed({f"values[{k!r}]": f"--set {k}" for k in vals}):
             eg = eg.with_values(**vals)
+        _check_spread(eg.values, vals)
     return eg
+
+
+#: parameter values at most this many times apart (double precision keeps ~16 digits)
+SPREAD_MAX = 1e12
+
+
+def _check_spread(values: dict, typed: dict) -> None:
+    """A typed value more than SPREAD_MAX times the largest other parameter would make
+    them vanish in the round-off of the payoffs: refused, naming it."""
+    mags = {k: abs(float(v)) for k, v in values.items() if v}
+    if len(mags) < 2:
+        return
+    for k in typed:
+        x = mags.get(k)
+        rest = [m for j, m in mags.items() if j != k]
+        if x and x > SPREAD_MAX * max(rest):
+            raise InputError(
+                f"is more than {SPREAD_MAX:.0e} times the other parameters (at most "
+                f"{max(rest):.3g}): the payoffs would lose them in the round-off",
+                field=f"--set {k}",
+                value=typed[k],
+                fix="give every parameter in the same money unit",
+            )
 
 
 # what the stability classes and flags mean (printed under the table)
