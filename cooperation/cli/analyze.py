@@ -26,7 +26,15 @@ from ._common import (
     write_result,
 )
 
-__all__ = ["register", "run"]
+__all__ = ["register", "run", "TABLE_MAX_LEVELS", "MIXED_MAX_LEVELS", "EQUILIBRIA_SHOWN"]
+
+#: the payoff table of a two-player game is printed up to this many levels per player
+TABLE_MAX_LEVELS = 8
+#: mixed equilibria (vertex enumeration, exponential in the levels) are computed up to this
+#: many levels per player; beyond, the screen says so and how to get one equilibrium
+MIXED_MAX_LEVELS = 20
+#: pure equilibria listed on the screen (all of them in --out)
+EQUILIBRIA_SHOWN = 20
 
 
 def register(sub) -> None:
@@ -48,6 +56,13 @@ def say(text: str, out) -> None:
     from .._result import paragraph
 
     print(paragraph(text, WIDTH), file=out)
+
+
+def _names(names, limit: int = 12) -> str:
+    names = [escape(x) for x in names]
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f", ... ({len(names)} in all)"
 
 
 def _labels(profile) -> str:
@@ -73,10 +88,19 @@ def _equilibria(game, res, out):
     eq = res.equilibria
     say(f"Pure Nash equilibria: {len(eq)} (largest regret {num(eq.max_regret, 2)}; "
         "0 means no jurisdiction gains by changing its level alone)", out)
-    for p, pay in zip(eq.labels, eq.payoffs, strict=True):
+    shown = list(zip(eq.labels, eq.payoffs, strict=True))
+    for p, pay in shown[:EQUILIBRIA_SHOWN]:
         pays = ", ".join(f"{escape(n)} {num(x)}" for n, x in zip(game.players, pay, strict=True))
         say(f"  {_labels(p)}: payoffs {pays}; welfare {num(pay.sum())}", out)
+    if len(shown) > EQUILIBRIA_SHOWN:
+        say(f"  ... {len(shown) - EQUILIBRIA_SHOWN} more (all of them in --out x.json)", out)
     if game.n_players != 2:
+        return None
+    if max(game.shape) > MIXED_MAX_LEVELS:
+        say(f"Mixed equilibria: not computed ({game.shape[0]} x {game.shape[1]} levels; "
+            f"vertex enumeration grows exponentially with the levels and runs here up to "
+            f"{MIXED_MAX_LEVELS}; co.mixed_equilibria(game, method='lemke_howson') finds one)",
+            out)
         return None
     mixed = mixed_equilibria(game)
 
@@ -135,15 +159,19 @@ def run(args, out) -> int:
     unit = scenario.unit
     say(f"Scenario: {escape(scenario.name or args.scenario)}", out)
     say(f"Money: {unit} (shown at 4 significant digits; --out x.json keeps every digit)", out)
-    say(f"Jurisdictions: {', '.join(escape(p) for p in game.players)}", out)
-    say(f"Action levels: {', '.join(escape(a) for a in scenario.action_names)}", out)
+    say(f"Jurisdictions: {_names(game.players)}", out)
+    say(f"Action levels: {_names(scenario.action_names)}", out)
     if float(np.max(game.payoffs)) <= 0:
         say("Payoffs are negative: a payoff is minus the jurisdiction's expected yearly cost "
             "(its action cost plus the expected damage it bears), so closer to 0 is better.",
             out)
     print("", file=out)
-    if game.n_players == 2:
+    if game.n_players == 2 and max(game.shape) <= TABLE_MAX_LEVELS:
         _payoff_table(game, out)
+    elif game.n_players == 2:
+        say(f"Payoff table: {game.shape[0]} x {game.shape[1]} levels, too large for a screen "
+            f"(shown up to {TABLE_MAX_LEVELS} levels each).", out)
+        print("", file=out)
     mixed = _equilibria(game, res, out)
     _headline(scenario, game, res, out)
     frame = _per_jurisdiction(res, out)

@@ -81,9 +81,9 @@ def test_out_in_a_read_only_folder(cli, tmp_path):
 
 
 # ------------------------------------------------------------------ bad input, one line
-def test_many_levels_compensate_runs_and_says_the_agreement_does_not_apply(cli, tmp_path):
-    """Two jurisdictions with 257 levels (66049 profiles, more than a payoff table holds):
-    the design runs on the lazy payoffs; the two-way agreement says why it cannot."""
+@pytest.fixture
+def many_levels(tmp_path):
+    """Two jurisdictions with 257 levels: 66049 profiles, more than a payoff table holds."""
     levels = 257
     lines = ['name = "many levels"', 'unit = "CNY 100M/yr"']
     for k in range(levels):
@@ -97,9 +97,26 @@ def test_many_levels_compensate_runs_and_says_the_agreement_does_not_apply(cli, 
               "spillover = { A = 0.3, B = 0.7 }"]
     path = tmp_path / "many.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    r = cli("compensate", path)
-    assert r.code == 0 and r.err == ""
+    return path
+
+
+def test_many_levels_compensate_runs_and_says_the_agreement_does_not_apply(cli, many_levels):
+    """The design runs on the lazy payoffs (it was an AttributeError in the two-way
+    agreement); the agreement says why it cannot apply."""
+    r = cli("compensate", many_levels)
+    assert r.code == 0 and r.err == "" and r.width <= 100
     assert "Two-way conditional agreement: not applicable" in r.out and "257 x 257" in r.out
+
+
+def test_many_levels_analyze_is_bounded(cli, many_levels):
+    """No 257-row payoff table, no exponential vertex enumeration: the screen says what it
+    left out and why."""
+    t0 = time.perf_counter()
+    r = cli("analyze", many_levels)
+    assert r.code == 0 and r.width <= 100 and time.perf_counter() - t0 < 60
+    assert "Mixed equilibria: not computed (257 x 257 levels" in r.out
+    assert "Payoff table: 257 x 257 levels, too large for a screen" in r.out
+    assert "(257 in all)" in r.out
 
 
 def test_tiny_detection_is_a_design_not_a_crash(cli, tmp_path):
