@@ -135,30 +135,32 @@ def parse_toml(text: str, src: str | None) -> dict:
 
 
 def _check_limits(data: Mapping, src: str | None) -> None:
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    """Nesting depth and number magnitudes over the whole parsed file (iteratively: a
+    deep file cannot exhaust the stack); a field's name is built only for the message."""
+    stack: list[tuple[Any, tuple]] = [(data, ())]
     while stack:
-        value, where, depth = stack.pop()
-        if isinstance(value, Mapping) or isinstance(value, list):
-            if depth > MAX_DEPTH:
+        value, path = stack.pop()
+        if isinstance(value, (Mapping, list)):
+            if len(path) > MAX_DEPTH:
                 raise ScenarioError(
                     f"tables or arrays nest deeper than {MAX_DEPTH} levels",
-                    field=where,
+                    field=_path(path),
                     source=src,
                     show_value=False,
                 )
             items = value.items() if isinstance(value, Mapping) else enumerate(value)
-            for k, v in items:
-                sub = (
-                    (f"{where}.{label(k)}" if where else label(k))
-                    if isinstance(k, str)
-                    else f"{where}[{k}]"
-                )
-                stack.append((v, sub, depth + 1))
-        elif isinstance(value, int) and not isinstance(value, bool):
-            if abs(value) > MAX_MAGNITUDE:
-                raise ScenarioError(_TOO_LARGE, field=where, value=value, source=src)
-        elif isinstance(value, float) and math.isfinite(value) and abs(value) > MAX_MAGNITUDE:
-            raise ScenarioError(_TOO_LARGE, field=where, value=value, source=src)
+            stack.extend((v, (*path, k)) for k, v in items)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if abs(value) > MAX_MAGNITUDE and not (isinstance(value, float) and math.isinf(value)):
+                raise ScenarioError(_TOO_LARGE, field=_path(path), value=value, source=src)
+
+
+def _path(parts: tuple) -> str:
+    """``hazards[0].damage`` from ``("hazards", 0, "damage")``."""
+    out = ""
+    for k in parts:
+        out += f"[{k}]" if not isinstance(k, str) else (f".{label(k)}" if out else label(k))
+    return out
 
 
 def scenario_from_dict(
