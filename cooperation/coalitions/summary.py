@@ -157,7 +157,11 @@ def analyze_section(scenario, game, out, outsiders: str = DEFAULT_OUTSIDERS,
     except InputError as exc:
         say(f"  responsibility rules: not available ({exc})")
         return data
-    data["responsibility_rules"] = rules.reset_index()
+    table = rules.reset_index()
+    # 'certified' is a flag of the nucleolus only: null (not applicable) elsewhere, not NaN
+    table["certified"] = [None if isinstance(c, float) and c != c else bool(c)
+                          for c in table["certified"]]
+    data["responsibility_rules"] = table.to_dict(orient="records")
     _print_rules(rules, out, unit, width)
     return data
 

@@ -173,3 +173,18 @@ def test_display_number_keeps_four_significant_digits_in_every_unit(x, unit):
         return
     back = float(display_number(y))
     assert abs(back - y) <= 0.5 * 10 ** (math.floor(math.log10(abs(y))) - 3) * (1 + 1e-9)
+
+
+def test_analyze_files(cli, tmp_path):
+    """JSON: strict, rule flags that do not apply are null (not NaN); CSV: the
+    per-jurisdiction table with the Shapley value and nucleolus beside it."""
+    path = DATA / "chishui" / "scenario.toml"
+    js, table = tmp_path / "a.json", tmp_path / "a.csv"
+    assert cli("analyze", path, "--out", js).code == 0
+    data = json.loads(js.read_text(encoding="utf-8"), parse_constant=lambda t: 1 / 0)
+    certified = {r["rule"]: r["certified"] for r in data["responsibility_rules"]}
+    assert certified["origin"] is None and certified["nucleolus"] is True
+    assert cli("analyze", path, "--out", table).code == 0
+    df = pd.read_csv(table, index_col=0)
+    v = co.characteristic_function(co.load_scenario(path))
+    np.testing.assert_allclose(df["shapley"], co.shapley(v), rtol=1e-11)
