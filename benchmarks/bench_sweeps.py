@@ -8,9 +8,14 @@ Prints, for the same seeded sweep (identical tables are checked):
   ``concurrent.futures.ProcessPoolExecutor.map(..., chunksize=...)``;
 - a Dask ``LocalCluster`` (one single-threaded worker process per core) against
   the process executor: the overhead ratio (target <= 15 %), the cluster's
-  start-up time reported separately, as a cluster is started once per session.
+  start-up time reported separately, as a cluster is started once per session;
+- a declarative sweep (``scenario_sweep``: the grid of the shipped
+  ``data/chishui/sweep.toml``, no Python of one's own) against the cell a
+  modeller writes by hand for the same thing (load the scenario, build the
+  ``Monitoring``, call ``rp.simulate``), both serial: the ratio declarative /
+  hand-written, with the tables checked identical.
 
-Run:  python benchmarks/bench_sweeps.py [--cells 240] [--repeat 3] [--workers N]
+Run:  python benchmarks/bench_sweeps.py [--cells 240] [--repeat 3] [--workers N] [--quick]
 
 The cell is a self-contained numpy simulation of a noisy repeated Prisoner's
 Dilemma between two grim-trigger players (round by round, vectorised over runs),
@@ -53,6 +58,45 @@ def noisy_grim_cell(delta, noise, seed, runs=8000, max_rounds=120):
             "collapsed": float((rate < 0.5).mean())}
 
 
+CHISHUI = os.path.join(os.path.dirname(__file__), "..", "data", "chishui", "scenario.toml")
+_SCENARIO = []
+
+
+def hand_audit_cell(audit_prob, fine, seed, runs=200, rounds=40):
+    """The declarative sweep's cell written by hand (as paper/analyses.py does)."""
+    from cooperation import repeated as rp
+
+    if not _SCENARIO:
+        _SCENARIO.append(co.load_scenario(CHISHUI))
+    s = _SCENARIO[0]
+    mon = rp.Monitoring(audit_prob=audit_prob, accuracy=0.9, fine=fine)
+    res = rp.simulate(s, [rp.Opportunist()] * s.n_players, rounds=rounds, runs=runs,
+                      noise=0.02, monitoring=mon, seed=seed)
+    return {"cooperation_rate": res.cooperation_rate}
+
+
+def declarative(repeat: int, quick: bool) -> None:
+    from cooperation.sweeps import scenario_sweep
+
+    runs, rounds = (50, 20) if quick else (200, 40)
+    vary = {"monitoring.audit_prob": "0:1:11", "monitoring.fine": "0:3:13"}
+    fixed = {"monitoring.accuracy": 0.9, "simulation.runs": runs, "simulation.rounds": rounds,
+             "simulation.noise": 0.02}
+    t_decl, decl = best_of(lambda: scenario_sweep(CHISHUI, vary, "cooperation_rate",
+                                                  fixed=fixed, seed=0, executor="serial",
+                                                  progress=False), repeat)
+    grid = {"audit_prob": decl["audit_prob"].unique().tolist(),
+            "fine": decl["fine"].unique().tolist()}
+    t_hand, hand = best_of(lambda: co.sweep(hand_audit_cell, grid, seed=0, executor="serial",
+                                            progress=False,
+                                            fixed={"runs": runs, "rounds": rounds}), repeat)
+    assert decl["cooperation_rate"].tolist() == hand["cooperation_rate"].tolist()
+    n = len(decl)
+    print(f"declarative sweep ({n} cells, {runs} runs x {rounds} rounds, serial) "
+          f"{t_decl:6.2f} s ({1e3 * t_decl / n:.1f} ms/cell); hand-written cell "
+          f"{t_hand:6.2f} s; declarative / hand {t_decl / t_hand:4.2f}x (identical tables)")
+
+
 def _cell_from_tuple(args):
     delta, noise, seed = args
     return noisy_grim_cell(delta, noise, seed)
@@ -82,7 +126,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="48 cells, one repeat, no Dask")
     args = ap.parse_args()
+    if args.quick:
+        args.cells, args.repeat, args.no_dask = 48, 1, True
     workers = args.workers or default_workers()
     grid = _grid(args.cells)
     n = int(np.prod([len(v) for v in grid.values()]))
@@ -131,6 +178,7 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average before the Dask run: {load:.2f} on {os.cpu_count()} cores")
 
+    declarative(args.repeat, args.quick)
     if args.no_dask:
         return
     from distributed import Client, LocalCluster
