@@ -41,6 +41,9 @@ def _read(path) -> tuple[dict, str]:
             return tomllib.load(fh), src
     except tomllib.TOMLDecodeError as exc:
         raise GameError(f"is not valid TOML ({exc})", field="path", value=src) from None
+    except UnicodeDecodeError as exc:
+        raise GameError(f"is not UTF-8 text (byte {exc.start}: {exc.reason})", field="path",
+                        value=src, fix="save the file as UTF-8") from None
 
 
 def is_evolutionary_file(path: str | os.PathLike) -> bool:

@@ -107,6 +107,14 @@ def parse_expression(text, field: str, symbols: dict):
     return expr
 
 
+def _finite(v) -> bool:
+    """Whether ``float(v)`` is finite (an integer beyond the double range is not)."""
+    try:
+        return math.isfinite(float(v))
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
 def parse_table(players: Sequence[str], actions: Sequence[Sequence[str]],
                 payoffs: Mapping, values: Mapping):
     """Parse a payoff table with named parameters.
@@ -158,8 +166,10 @@ def parse_table(players: Sequence[str], actions: Sequence[Sequence[str]],
             raise GameError(f"unknown parameter; the table uses {sorted(symbols)}",
                             field=f"values[{nm!r}]", value=v)
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                or not math.isfinite(float(v)):
-            raise GameError("must be a finite number", field=f"values[{nm!r}]", value=v)
+                or not _finite(v):
+            huge = isinstance(v, int) and not isinstance(v, bool)
+            shown = f"an integer of {v.bit_length()} bits" if huge else v
+            raise GameError("must be a finite number", field=f"values[{nm!r}]", value=shown)
         vals[str(nm)] = float(v)
     missing = sorted(set(symbols) - set(vals))
     if missing:
