@@ -28,10 +28,11 @@ __all__ = ["MAX_SPEC_BYTES", "read_toml", "want_int", "want_number", "want_str",
 MAX_SPEC_BYTES = 1 << 20
 
 
-def read_toml(path: str | os.PathLike, what: str = "sweep spec") -> tuple[dict, Path]:
+def read_toml(path: str | os.PathLike, what: str = "sweep spec",
+              field: str = "spec") -> tuple[dict, Path]:
     """Parse a TOML file of at most :data:`MAX_SPEC_BYTES`; ``(data, path)``.
 
-    Raises :class:`~cooperation.errors.InputError` (field ``spec``) for a
+    Raises :class:`~cooperation.errors.InputError` (naming ``field``) for a
     missing file, a folder, a device or pipe, an oversized, empty, binary or
     non-UTF-8 file and invalid TOML.
     """
@@ -39,7 +40,7 @@ def read_toml(path: str | os.PathLike, what: str = "sweep spec") -> tuple[dict, 
     src = str(p)
 
     def bad(rule: str, fix: str | None = None) -> InputError:
-        return InputError(rule, field="spec", value=src, fix=fix)
+        return InputError(rule, field=field, value=src, fix=fix)
 
     try:
         info = p.stat()

@@ -349,7 +349,7 @@ def build_job(scenario: str | os.PathLike, vary: Mapping[str, list], *,
     Every distinct value is tried on a two-round run (:meth:`ScenarioJob.trial`).
     """
     where = dict(where or {})
-    data, p = read_toml(scenario, what="scenario")
+    data, p = read_toml(scenario, what="scenario", field="scenario")
     if not vary:
         raise InputError("a scenario sweep needs at least one varied path", field="vary",
                          value={}, fix="e.g. --vary monitoring.audit_prob=0:1:11",

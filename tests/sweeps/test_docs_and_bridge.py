@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,12 +15,15 @@ from cooperation.sweeps import experiments_outcomes
 
 MODULES = ["cooperation.sweeps.grid", "cooperation.sweeps.sweep",
            "cooperation.sweeps.analysis", "cooperation.sweeps.executors",
-           "cooperation.sweeps.spec", "cooperation.report.style", "cooperation.report.phase"]
+           "cooperation.sweeps.spec", "cooperation.sweeps.output", "cooperation.sweeps.units",
+           "cooperation.sweeps.scenario_sweep", "cooperation.report.style",
+           "cooperation.report.phase", "cooperation.report.sweep_figure"]
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples_run(name):
+def test_docstring_examples_run(name, monkeypatch):
     pytest.importorskip("matplotlib")
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])      # examples read data/
     import matplotlib
 
     matplotlib.use("Agg")

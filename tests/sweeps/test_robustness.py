@@ -329,7 +329,7 @@ def test_dask_resubmits_after_losing_its_workers_and_names_a_crashing_cell(tmp_p
     expected = co.sweep(crash_once, grid, seed=3, executor="serial", progress=False,
                         fixed={"marker": ""})
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster, set_as_default=False) as client:
         got = co.sweep(crash_once, grid, seed=3, progress=False, fixed={"marker": str(marker)},
                        executor=DaskExecutor(client, chunksize=1))
