@@ -51,9 +51,18 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["atomic_write", "atomic_write_text", "atomic_write_json", "atomic_write_csv",
-           "to_jsonable", "neutralise_cell", "check_writable", "CSV_FLOAT", "NON_FINITE",
-           "FORMULA_PREFIXES"]
+__all__ = [
+    "atomic_write",
+    "atomic_write_text",
+    "atomic_write_json",
+    "atomic_write_csv",
+    "to_jsonable",
+    "neutralise_cell",
+    "check_writable",
+    "CSV_FLOAT",
+    "NON_FINITE",
+    "FORMULA_PREFIXES",
+]
 
 #: float format of every CSV the package writes: 12 significant digits
 CSV_FLOAT = "%.12g"
@@ -101,22 +110,32 @@ def check_writable(path: str | os.PathLike, field: str = "path") -> Path:
     if str(path) == "" or target.name in ("", ".", ".."):
         raise InputError("must name a file", field=field, value=shown)
     if target.is_dir():
-        raise InputError(f"is a folder; give a file name (e.g. {target / 'result.json'})",
-                         field=field, value=shown)
+        raise InputError(
+            f"is a folder; give a file name (e.g. {target / 'result.json'})",
+            field=field,
+            value=shown,
+        )
     if target.exists():
         if not os.access(target, os.W_OK):
-            raise InputError("the file exists and cannot be written (permission denied)",
-                             field=field, value=shown)
+            raise InputError(
+                "the file exists and cannot be written (permission denied)",
+                field=field,
+                value=shown,
+            )
         return target
     parent = target.parent if str(target.parent) else Path(".")
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        raise InputError(f"cannot be created: {str(parent)!r} is a file, not a folder",
-                         field=field, value=shown)
+        raise InputError(
+            f"cannot be created: {str(parent)!r} is a file, not a folder", field=field, value=shown
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write in the folder {str(parent)!r} (permission denied)",
-                         field=field, value=shown)
+        raise InputError(
+            f"cannot write in the folder {str(parent)!r} (permission denied)",
+            field=field,
+            value=shown,
+        )
     return target
 
 
@@ -132,7 +151,7 @@ def _pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:          # PermissionError: it exists, owned by someone else
+    except OSError:  # PermissionError: it exists, owned by someone else
         return True
     return True
 
@@ -147,13 +166,12 @@ def _clean_stale_temps(folder: Path, name: str) -> None:
     except OSError:
         return
     for entry in entries:
-        rest = entry.name[len(prefix):] if entry.name.startswith(prefix) else None
+        rest = entry.name[len(prefix) :] if entry.name.startswith(prefix) else None
         if rest is None or not rest.endswith(".tmp"):
             continue
         tag = rest.split(".", 1)[0]
         pid, _, tag_host = tag.partition("-")
-        if tag_host != host or not pid.isdigit() or int(pid) == os.getpid() \
-                or _pid_alive(int(pid)):
+        if tag_host != host or not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
             continue
         try:
             os.unlink(entry.path)
@@ -174,8 +192,9 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[str], None]) -> Path
     folder = target.parent if str(target.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     _clean_stale_temps(folder, target.name)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-{_host_tag()}.",
-                               suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}-{_host_tag()}.", suffix=".tmp", dir=folder
+    )
     os.close(fd)
     try:
         writer(tmp)
@@ -200,6 +219,7 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+
     return atomic_write(path, w)
 
 
@@ -260,8 +280,9 @@ def atomic_write_json(path: str | os.PathLike, data: Any) -> Path:
     plain = to_jsonable(data, found)
     if found and isinstance(plain, dict) and "non_finite_values" not in plain:
         plain["non_finite_values"] = {k: NON_FINITE[k] for k in NON_FINITE if k in found}
-    return atomic_write_text(path, json.dumps(plain, indent=2, ensure_ascii=False,
-                                              allow_nan=False) + "\n")
+    return atomic_write_text(
+        path, json.dumps(plain, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    )
 
 
 # ------------------------------------------------------------------------------- CSV
@@ -298,8 +319,9 @@ def _neutralise_frame(df):
     return out
 
 
-def atomic_write_csv(path: str | os.PathLike, frame, *, index: bool = True,
-                     exact: bool = False, bom: bool = False) -> Path:
+def atomic_write_csv(
+    path: str | os.PathLike, frame, *, index: bool = True, exact: bool = False, bom: bool = False
+) -> Path:
     """Write a DataFrame as UTF-8 CSV atomically: text cells neutralised, floats at
     12 significant digits, missing values ``NaN`` (module notes).
 
@@ -324,6 +346,14 @@ def atomic_write_csv(path: str | os.PathLike, frame, *, index: bool = True,
     safe = _neutralise_frame(frame)
     # CRLF line ends (RFC 4180): a cell holding a carriage return or a newline is quoted,
     # so it cannot split a row
-    return atomic_write(path, lambda tmp: safe.to_csv(
-        tmp, index=index, encoding="utf-8-sig" if bom else "utf-8",
-        float_format=None if exact else CSV_FLOAT, na_rep="NaN", lineterminator="\r\n"))
+    return atomic_write(
+        path,
+        lambda tmp: safe.to_csv(
+            tmp,
+            index=index,
+            encoding="utf-8-sig" if bom else "utf-8",
+            float_format=None if exact else CSV_FLOAT,
+            na_rep="NaN",
+            lineterminator="\r\n",
+        ),
+    )

@@ -18,8 +18,14 @@ import html
 import math
 import unicodedata
 
-__all__ = ["ResultMixin", "SolverResultMixin", "display_number", "escape_controls",
-           "text_table", "paragraph"]
+__all__ = [
+    "ResultMixin",
+    "SolverResultMixin",
+    "display_number",
+    "escape_controls",
+    "text_table",
+    "paragraph",
+]
 
 # bidirectional overrides and isolates can reorder what a reader sees ("Trojan source")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -88,8 +94,7 @@ def display_number(x, digits: int = 4, na: str = "n/a", inf: str = "inf") -> str
 def _cell(v, digits: int, na: str) -> str:
     import numbers
 
-    if isinstance(v, numbers.Real) and not isinstance(v, bool) and \
-            type(v).__name__ != "bool_":
+    if isinstance(v, numbers.Real) and not isinstance(v, bool) and type(v).__name__ != "bool_":
         return display_number(v, digits, na)
     if v is None:
         return na
@@ -103,10 +108,15 @@ def paragraph(text: str, width: int = 100, indent: str = "  ") -> str:
     by ``indent`` more than the first (which keeps its own leading spaces)."""
     import textwrap
 
-    lead = text[:len(text) - len(text.lstrip(" "))]
-    return textwrap.fill(text.strip(), width=width, initial_indent=lead,
-                         subsequent_indent=lead + indent, break_on_hyphens=False,
-                         break_long_words=False)
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    return textwrap.fill(
+        text.strip(),
+        width=width,
+        initial_indent=lead,
+        subsequent_indent=lead + indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def text_table(df, *, width: int = 100, digits: int = 6, na: str = "n/a") -> str:
@@ -115,24 +125,37 @@ def text_table(df, *, width: int = 100, digits: int = 6, na: str = "n/a") -> str
     in blocks of columns, each within ``width``."""
     import pandas as pd
 
-    text = pd.DataFrame({k: [_cell(v, digits, na) for v in df.iloc[:, k]]
-                         for k in range(df.shape[1])}, index=range(len(df)))
-    text.columns = pd.Index([escape_controls(c) for c in df.columns],
-                            name=None if df.columns.name is None
-                            else escape_controls(df.columns.name))
+    text = pd.DataFrame(
+        {k: [_cell(v, digits, na) for v in df.iloc[:, k]] for k in range(df.shape[1])},
+        index=range(len(df)),
+    )
+    text.columns = pd.Index(
+        [escape_controls(c) for c in df.columns],
+        name=None if df.columns.name is None else escape_controls(df.columns.name),
+    )
     if isinstance(df.index, pd.MultiIndex):
         text.index = pd.MultiIndex.from_tuples(
             [tuple(escape_controls(x) for x in t) for t in df.index],
-            names=[None if n is None else escape_controls(n) for n in df.index.names])
+            names=[None if n is None else escape_controls(n) for n in df.index.names],
+        )
     else:
-        text.index = pd.Index([escape_controls(x) for x in df.index],
-                              name=None if df.index.name is None
-                              else escape_controls(df.index.name))
-    with pd.option_context("display.width", width, "display.max_columns", None,
-                           "display.max_colwidth", max(20, width // 2)):
+        text.index = pd.Index(
+            [escape_controls(x) for x in df.index],
+            name=None if df.index.name is None else escape_controls(df.index.name),
+        )
+    with pd.option_context(
+        "display.width",
+        width,
+        "display.max_columns",
+        None,
+        "display.max_colwidth",
+        max(20, width // 2),
+    ):
         # at least two spaces between columns, as pandas gives numbers
-        space = {c: max(len(c), *(len(x) for x in text[c])) + 1 if len(text) else len(c) + 1
-                 for c in text.columns}
+        space = {
+            c: max(len(c), *(len(x) for x in text[c])) + 1 if len(text) else len(c) + 1
+            for c in text.columns
+        }
         return text.to_string(line_width=width, col_space=space)
 
 
@@ -150,15 +173,19 @@ class ResultMixin:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
-                       f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
-                       for k, v in self._summary())
+        head = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+            f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+            for k, v in self._summary()
+        )
         try:
             table = self.to_frame()._repr_html_()
         except Exception:  # a display must never raise in a notebook
             table = ""
-        return (f"<div><strong>{html.escape(type(self).__name__)}</strong>"
-                f"<table>{head}</table>{table}</div>")
+        return (
+            f"<div><strong>{html.escape(type(self).__name__)}</strong>"
+            f"<table>{head}</table>{table}</div>"
+        )
 
 
 class SolverResultMixin(ResultMixin):
@@ -179,7 +206,9 @@ class SolverResultMixin(ResultMixin):
         return STATUS_TEXT.get(getattr(self, "status", None), "unknown")
 
     def _solver_summary(self) -> list[tuple[str, object]]:
-        return [("success", getattr(self, "success", None)),
-                ("status", f"{getattr(self, 'status', None)} ({self.status_text})"),
-                ("message", getattr(self, "message", "")),
-                ("solver", getattr(self, "solver", ""))]
+        return [
+            ("success", getattr(self, "success", None)),
+            ("status", f"{getattr(self, 'status', None)} ({self.status_text})"),
+            ("message", getattr(self, "message", "")),
+            ("solver", getattr(self, "solver", "")),
+        ]

@@ -16,7 +16,7 @@ import sys
 
 __all__ = ["main"]
 
-EXIT_INTERRUPTED = 130       # 128 + SIGINT (the same as cooperation.cli.EXIT_INTERRUPTED)
+EXIT_INTERRUPTED = 130  # 128 + SIGINT (the same as cooperation.cli.EXIT_INTERRUPTED)
 
 
 def main(argv=None) -> int:
@@ -30,5 +30,5 @@ def main(argv=None) -> int:
         return EXIT_INTERRUPTED
     try:
         return run(argv)
-    except KeyboardInterrupt:      # between the handlers of run and this frame
+    except KeyboardInterrupt:  # between the handlers of run and this frame
         return EXIT_INTERRUPTED

@@ -33,8 +33,7 @@ from collections.abc import Sequence
 
 from ..errors import CooperationError
 
-__all__ = ["main", "build_parser", "COMMANDS", "EXIT_INPUT", "EXIT_INTERRUPTED",
-           "EXIT_BROKEN_PIPE"]
+__all__ = ["main", "build_parser", "COMMANDS", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_BROKEN_PIPE"]
 
 # the order of ``cooperation --help``
 COMMANDS = (
@@ -99,16 +98,16 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="cooperation",
-               description="Game-theoretic analysis of cross-regional crisis governance.",
-               epilog="Exit status: 0 done, 1 no feasible answer, 2 bad input, "
-                      "130 interrupted.")
+    p = Parser(
+        prog="cooperation",
+        description="Game-theoretic analysis of cross-regional crisis governance.",
+        epilog="Exit status: 0 done, 1 no feasible answer, 2 bad input, 130 interrupted.",
+    )
     p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                           parser_class=Parser)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(sub)
-    p.subcommands = sub.choices     # name -> subparser (usage and flags for errors)
+    p.subcommands = sub.choices  # name -> subparser (usage and flags for errors)
     return p
 
 
@@ -135,18 +134,19 @@ def _run(argv) -> int:
         code = int(args.func(args, out) or 0)
     except CooperationError as exc:
         _flush(sys.stdout)
-        print(escape(f"cooperation {args.command}: error: {_as_typed(parser, args, exc)}"),
-              file=sys.stderr)
+        print(
+            escape(f"cooperation {args.command}: error: {_as_typed(parser, args, exc)}"),
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except OSError as exc:
         if isinstance(exc, BrokenPipeError) or exc.filename is None:
             raise
         _flush(sys.stdout)
         why = exc.strerror or type(exc).__name__
-        print(escape(f"cooperation {args.command}: error: {exc.filename}: {why}"),
-              file=sys.stderr)
+        print(escape(f"cooperation {args.command}: error: {exc.filename}: {why}"), file=sys.stderr)
         return EXIT_INPUT
-    _flush(sys.stdout)     # a closed pipe shows up here, inside the handlers of main
+    _flush(sys.stdout)  # a closed pipe shows up here, inside the handlers of main
     return code
 
 
@@ -160,8 +160,11 @@ def _as_typed(parser, args, exc: CooperationError) -> str:
     if not field or sub is None or getattr(exc, "source", None):
         return str(exc)
     for action in sub._actions:
-        if action.dest == field and action.option_strings and \
-                getattr(args, field, None) is not None:
+        if (
+            action.dest == field
+            and action.option_strings
+            and getattr(args, field, None) is not None
+        ):
             flag = action.option_strings[-1]
             return format_problem(flag, getattr(args, field), exc.rule, None, exc.fix)
     return str(exc)

@@ -19,9 +19,24 @@ from .._io import CSV_FLOAT, atomic_write, atomic_write_csv, atomic_write_json, 
 from .._result import display_number, escape_controls, text_table
 from ..errors import InputError
 
-__all__ = ["CSV_FLOAT", "WIDTH", "fmt", "num", "escape", "TerminalText", "print_table",
-           "check_out", "write_result", "number", "integer", "save_figure", "given",
-           "default_of", "add_allow_outside", "load_scenario_arg"]
+__all__ = [
+    "CSV_FLOAT",
+    "WIDTH",
+    "fmt",
+    "num",
+    "escape",
+    "TerminalText",
+    "print_table",
+    "check_out",
+    "write_result",
+    "number",
+    "integer",
+    "save_figure",
+    "given",
+    "default_of",
+    "add_allow_outside",
+    "load_scenario_arg",
+]
 
 #: terminal tables and lines fit in this many columns; wider detail goes to --out files
 WIDTH = 100
@@ -74,9 +89,13 @@ def integer(text, flag: str, lo: int | None = None) -> int:
 # ------------------------------------------------------------------------ scenarios
 def add_allow_outside(p) -> None:
     """The ``--allow-outside`` flag of every command that loads a scenario file."""
-    p.add_argument("--allow-outside", action="store_true", default=None,
-                   help="read the tables a scenario names outside its folder (absolute paths, "
-                        "..); refused by default")
+    p.add_argument(
+        "--allow-outside",
+        action="store_true",
+        default=None,
+        help="read the tables a scenario names outside its folder (absolute paths, "
+        "..); refused by default",
+    )
 
 
 def load_scenario_arg(args, path=None):
@@ -84,8 +103,7 @@ def load_scenario_arg(args, path=None):
     ``allow_outside`` only when the user typed ``--allow-outside``."""
     from ..scenario import load_scenario
 
-    return load_scenario(args.scenario if path is None else path,
-                         **given(args, "allow_outside"))
+    return load_scenario(args.scenario if path is None else path, **given(args, "allow_outside"))
 
 
 # --------------------------------------------------------------------- terminal text
@@ -135,8 +153,15 @@ def num(x, digits: int = 4, na: str = "n/a", inf: str = "inf") -> str:
     return display_number(x, digits, na, inf)
 
 
-def print_table(df: pd.DataFrame, out, *, width: int = WIDTH, digits: int = 6,
-                na: str = "n/a", max_rows: int = 60) -> None:
+def print_table(
+    df: pd.DataFrame,
+    out,
+    *,
+    width: int = WIDTH,
+    digits: int = 6,
+    na: str = "n/a",
+    max_rows: int = 60,
+) -> None:
     """Print ``df`` within ``width`` columns: numbers at ``digits`` significant digits,
     ``na`` for a missing value, names escaped, at most ``max_rows`` rows
     (:func:`cooperation._result.text_table`)."""
@@ -146,15 +171,16 @@ def print_table(df: pd.DataFrame, out, *, width: int = WIDTH, digits: int = 6,
 
 
 # ------------------------------------------------------------------------- output files
-def check_out(path: str | None, flag: str = "--out",
-              allowed: tuple[str, ...] = (".json", ".csv")) -> str | None:
+def check_out(
+    path: str | None, flag: str = "--out", allowed: tuple[str, ...] = (".json", ".csv")
+) -> str | None:
     """The lower-case suffix of ``path`` (None when no path), checked against
     ``allowed``, and the place checked writable (before any work is done)."""
     if path is None:
         return None
     ext = Path(path).suffix.lower()
     if Path(path).is_dir():
-        check_writable(path, flag)          # the message says it is a folder
+        check_writable(path, flag)  # the message says it is a folder
     if ext not in allowed:
         if allowed == (".json", ".csv"):
             rule = "output must end in .json (everything) or .csv (the table)"

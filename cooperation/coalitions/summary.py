@@ -19,8 +19,7 @@ from .nucleolus import NucleolusResult, nucleolus, prenucleolus
 from .shapley import shapley
 from .tu_game import TUGame
 
-__all__ = ["CooperativeValues", "cooperative_values", "analyze_section",
-           "OUTSIDERS_TEXT"]
+__all__ = ["CooperativeValues", "cooperative_values", "analyze_section", "OUTSIDERS_TEXT"]
 
 #: what each choice of outsiders means, in the words the command line prints
 OUTSIDERS_TEXT = {
@@ -56,20 +55,27 @@ class CooperativeValues(ResultMixin):
     convex: bool
 
     def _summary(self):
-        return [("outsiders", self.game.metadata.get("outsiders")),
-                ("v(N)", f"{self.game.grand_value:.6g}"),
-                ("core non-empty", self.core_nonempty),
-                ("least-core epsilon", f"{self.least_core.epsilon:.6g}"),
-                ("nucleolus certified", self.nucleolus.certified),
-                ("superadditive / convex", f"{self.superadditive} / {self.convex}")]
+        return [
+            ("outsiders", self.game.metadata.get("outsiders")),
+            ("v(N)", f"{self.game.grand_value:.6g}"),
+            ("core non-empty", self.core_nonempty),
+            ("least-core epsilon", f"{self.least_core.epsilon:.6g}"),
+            ("nucleolus certified", self.nucleolus.certified),
+            ("superadditive / convex", f"{self.superadditive} / {self.convex}"),
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         g = self.game
         nuc = "nucleolus" if self.nucleolus.domain == "imputation" else "prenucleolus"
-        return pd.DataFrame({"v({i})": g.singletons, "shapley": self.shapley.to_numpy(),
-                             nuc: self.nucleolus.allocation.to_numpy(),
-                             "least_core": self.least_core.allocation.to_numpy()},
-                            index=pd.Index(g.players, name="player"))
+        return pd.DataFrame(
+            {
+                "v({i})": g.singletons,
+                "shapley": self.shapley.to_numpy(),
+                nuc: self.nucleolus.allocation.to_numpy(),
+                "least_core": self.least_core.allocation.to_numpy(),
+            },
+            index=pd.Index(g.players, name="player"),
+        )
 
 
 def cooperative_values(game, outsiders: str = DEFAULT_OUTSIDERS) -> CooperativeValues:
@@ -106,8 +112,9 @@ def _yes_no(flag) -> str:
     return "n/a" if flag is None else "yes" if flag else "no"
 
 
-def analyze_section(scenario, game, out, outsiders: str = DEFAULT_OUTSIDERS,
-                    max_players: int = 12, width: int = 100) -> dict:
+def analyze_section(
+    scenario, game, out, outsiders: str = DEFAULT_OUTSIDERS, max_players: int = 12, width: int = 100
+) -> dict:
     """Print the cooperative section of ``cooperation analyze``; return its JSON fields.
 
     The cooperative values (:func:`cooperative_values`) and the responsibility
@@ -124,34 +131,52 @@ def analyze_section(scenario, game, out, outsiders: str = DEFAULT_OUTSIDERS,
 
     print("", file=out)
     if game.n_players > max_players:
-        print(f"Cooperative values: skipped ({game.n_players} jurisdictions > {max_players}; "
-              "use the Python API)", file=out)
+        print(
+            f"Cooperative values: skipped ({game.n_players} jurisdictions > {max_players}; "
+            "use the Python API)",
+            file=out,
+        )
         return {}
     res = cooperative_values(game, outsiders=outsiders)
     v = res.game
     unit = getattr(scenario, "unit", "") or getattr(game, "unit", "") or ""
     u = f" {unit}" if unit else ""
+
     def say(text):
         print(paragraph(text, width), file=out)
 
-    say(f"Cooperative values (characteristic function v(S), outsiders = {outsiders}: "
-        f"{OUTSIDERS_TEXT.get(outsiders, outsiders)}):")
+    say(
+        f"Cooperative values (characteristic function v(S), outsiders = {outsiders}: "
+        f"{OUTSIDERS_TEXT.get(outsiders, outsiders)}):"
+    )
     if v.metadata.get("selection"):
         say(f"  selection: {v.metadata['selection']}")
-    say(f"  v(N) = {num(v.grand_value)}{u}; core non-empty: {_yes_no(res.core_nonempty)} "
-        f"(least-core epsilon {num(res.least_core.epsilon)}; <= 0 iff the core is non-empty)")
+    say(
+        f"  v(N) = {num(v.grand_value)}{u}; core non-empty: {_yes_no(res.core_nonempty)} "
+        f"(least-core epsilon {num(res.least_core.epsilon)}; <= 0 iff the core is non-empty)"
+    )
     say(f"  nucleolus: {res.nucleolus.message}")
-    say("  Values are payoffs in" + (u or " the game's unit") + " (negative: yearly costs "
-        "borne); v({i}): what i secures alone.")
+    say(
+        "  Values are payoffs in" + (u or " the game's unit") + " (negative: yearly costs "
+        "borne); v({i}): what i secures alone."
+    )
     table = res.to_frame().rename(columns={"shapley": "Shapley", "least_core": "least core"})
     print(text_table(table, width=width, digits=4), file=out)
-    data = {"cooperative": {
-        "outsiders": outsiders, "selection": v.metadata.get("selection"),
-        "v": {"{" + ", ".join(v.members(m)) + "}": float(v.values[m])
-              for m in range(1, 1 << v.n_players)},
-        "shapley": res.shapley, "nucleolus": res.nucleolus.allocation,
-        "nucleolus_certified": res.nucleolus.certified,
-        "least_core_epsilon": res.least_core.epsilon, "core_nonempty": res.core_nonempty}}
+    data = {
+        "cooperative": {
+            "outsiders": outsiders,
+            "selection": v.metadata.get("selection"),
+            "v": {
+                "{" + ", ".join(v.members(m)) + "}": float(v.values[m])
+                for m in range(1, 1 << v.n_players)
+            },
+            "shapley": res.shapley,
+            "nucleolus": res.nucleolus.allocation,
+            "nucleolus_certified": res.nucleolus.certified,
+            "least_core_epsilon": res.least_core.epsilon,
+            "core_nonempty": res.core_nonempty,
+        }
+    }
     try:
         rules = compare_rules(scenario, outsiders=outsiders)
     except InputError as exc:
@@ -159,8 +184,9 @@ def analyze_section(scenario, game, out, outsiders: str = DEFAULT_OUTSIDERS,
         return data
     table = rules.reset_index()
     # 'certified' is a flag of the nucleolus only: null (not applicable) elsewhere, not NaN
-    table["certified"] = [None if isinstance(c, float) and c != c else bool(c)
-                          for c in table["certified"]]
+    table["certified"] = [
+        None if isinstance(c, float) and c != c else bool(c) for c in table["certified"]
+    ]
     data["responsibility_rules"] = table.to_dict(orient="records")
     _print_rules(rules, out, unit, width)
     return data
@@ -174,22 +200,41 @@ def _print_rules(rules: pd.DataFrame, out, unit: str, width: int) -> None:
     cost = display_number(a["programme_cost"], 4)
 
     def prof(x):
-        return escape_controls("(" + ", ".join(map(str, x)) + ")" if isinstance(x, tuple | list)
-                               else x)
+        return escape_controls(
+            "(" + ", ".join(map(str, x)) + ")" if isinstance(x, tuple | list) else x
+        )
 
     print("", file=out)
-    print(paragraph(f"Responsibility rules: who pays the programme bill ({cost}{u}, the extra "
-                    f"action cost of moving from {prof(a['status_quo'])} to {prof(a['target'])}):", width), file=out)
-    print(paragraph("  bill share: part of the bill a jurisdiction bears (< 0: it is paid more "
-                    "than its own extra cost); transfer: received (> 0) or paid (< 0); payoff: "
-                    "after the transfer; gain: over going alone (< 0: worse off than alone); "
-                    "in core: no coalition would rather leave.", width), file=out)
+    print(
+        paragraph(
+            f"Responsibility rules: who pays the programme bill ({cost}{u}, the extra "
+            f"action cost of moving from {prof(a['status_quo'])} to {prof(a['target'])}):",
+            width,
+        ),
+        file=out,
+    )
+    print(
+        paragraph(
+            "  bill share: part of the bill a jurisdiction bears (< 0: it is paid more "
+            "than its own extra cost); transfer: received (> 0) or paid (< 0); payoff: "
+            "after the transfer; gain: over going alone (< 0: worse off than alone); "
+            "in core: no coalition would rather leave.",
+            width,
+        ),
+        file=out,
+    )
     ok = rules["payoff"].notna().groupby(level="rule", sort=False).all()
     shown = rules.loc[[r for r in ok.index if ok[r]]]
-    view = pd.DataFrame({"bill share": shown["share"], "transfer": shown["transfer"],
-                         "payoff": shown["payoff"], "gain": shown["gain"],
-                         "in core": [_yes_no(x) for x in shown["in_core"]]},
-                        index=shown.index)
+    view = pd.DataFrame(
+        {
+            "bill share": shown["share"],
+            "transfer": shown["transfer"],
+            "payoff": shown["payoff"],
+            "gain": shown["gain"],
+            "in core": [_yes_no(x) for x in shown["in_core"]],
+        },
+        index=shown.index,
+    )
     print(text_table(view, width=width, digits=4), file=out)
     for r in ok.index:
         if not ok[r]:

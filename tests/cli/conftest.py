@@ -64,7 +64,7 @@ def cli(capsys):
         capsys.readouterr()
         try:
             code = main(list(argv))
-        except SystemExit as exc:        # argparse: usage errors, --help, --version
+        except SystemExit as exc:  # argparse: usage errors, --help, --version
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         out, err = capsys.readouterr()
         return Run(int(code), out, err, argv)

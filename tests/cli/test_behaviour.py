@@ -25,15 +25,27 @@ def test_version(cli):
     assert r.code == 0 and r.out.strip() == f"cooperation {cooperation.__version__}"
 
 
-@pytest.mark.parametrize("argv, usage, hint", [
-    (["analyse", "x.toml"], "usage: cooperation [-h]", "did you mean 'analyze'?"),
-    (["compensate", str(XINAN), "--outt", "x.json"], "usage: cooperation compensate",
-     "--outt (did you mean '--out'?)"),
-    (["analyze", str(XINAN), "--outsides", "gamma"], "usage: cooperation analyze",
-     "did you mean '--outsiders'?"),
-    (["compensate", str(XINAN), "--objective", "min_subsidies"], "usage: cooperation compensate",
-     "did you mean 'min_subsidy'?"),
-])
+@pytest.mark.parametrize(
+    "argv, usage, hint",
+    [
+        (["analyse", "x.toml"], "usage: cooperation [-h]", "did you mean 'analyze'?"),
+        (
+            ["compensate", str(XINAN), "--outt", "x.json"],
+            "usage: cooperation compensate",
+            "--outt (did you mean '--out'?)",
+        ),
+        (
+            ["analyze", str(XINAN), "--outsides", "gamma"],
+            "usage: cooperation analyze",
+            "did you mean '--outsiders'?",
+        ),
+        (
+            ["compensate", str(XINAN), "--objective", "min_subsidies"],
+            "usage: cooperation compensate",
+            "did you mean 'min_subsidy'?",
+        ),
+    ],
+)
 def test_mistyped_command_flag_or_choice(cli, argv, usage, hint):
     r = cli(*argv)
     assert r.code == 2 and r.out == ""
@@ -42,8 +54,12 @@ def test_mistyped_command_flag_or_choice(cli, argv, usage, hint):
 
 def test_unknown_flag_without_a_near_match_still_names_it(cli):
     r = cli("analyze", str(XINAN), "--zzzz")
-    assert r.code == 2 and "unrecognized arguments: --zzzz" in r.err and "did you mean" \
-        not in r.err and r.err.startswith("usage: cooperation analyze")
+    assert (
+        r.code == 2
+        and "unrecognized arguments: --zzzz" in r.err
+        and "did you mean" not in r.err
+        and r.err.startswith("usage: cooperation analyze")
+    )
 
 
 # ------------------------------------------------------------------ output checked first
@@ -53,22 +69,26 @@ def test_out_is_checked_before_any_work(cli, tmp_path, monkeypatch, command):
     never even loaded."""
     import cooperation.scenario
 
-    def boom(*a, **k):      # pragma: no cover - must not be reached
+    def boom(*a, **k):  # pragma: no cover - must not be reached
         raise AssertionError("computed before checking --out")
 
     monkeypatch.setattr(cooperation.scenario, "load_scenario", boom)
     monkeypatch.setattr(cooperation, "load_scenario", boom)
     afile = tmp_path / "afile.txt"
     afile.write_text("x")
-    for bad, words in [(tmp_path, "is a folder"), (afile / "r.json", "is a file, not a folder"),
-                       (tmp_path / "r.txt", "must end in .json")]:
+    for bad, words in [
+        (tmp_path, "is a folder"),
+        (afile / "r.json", "is a file, not a folder"),
+        (tmp_path / "r.txt", "must end in .json"),
+    ]:
         r = cli(command, str(XINAN), "--out", bad)
         assert r.code == 2 and r.out == "", (bad, r.out)
         assert len(r.err_lines) == 1 and words in r.err and "--out" in r.err
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="permissions are not enforced for root")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="permissions are not enforced for root"
+)
 def test_out_in_a_read_only_folder(cli, tmp_path):
     ro = tmp_path / "ro"
     ro.mkdir()
@@ -85,14 +105,25 @@ def _levels_scenario(folder: Path, levels: int) -> Path:
     """Two jurisdictions with ``levels`` action levels each."""
     lines = ['name = "many levels"', 'unit = "CNY 100M/yr"']
     for k in range(levels):
-        lines += ["[[actions]]", f'name = "l{k}"', f"effort = {k / (levels - 1)}",
-                  f"coordination = {k / (levels - 1)}"]
+        lines += [
+            "[[actions]]",
+            f'name = "l{k}"',
+            f"effort = {k / (levels - 1)}",
+            f"coordination = {k / (levels - 1)}",
+        ]
     for j in ("A", "B"):
         costs = ", ".join(f"l{k} = {k / (levels - 1):.6f}" for k in range(levels))
         lines += ["[[jurisdictions]]", f'name = "{j}"', "costs = {" + costs + "}"]
-    lines += ["[[hazards]]", 'name = "h"', "probability = 0.5", "damage = 10.0",
-              'origins = ["A"]', "prevention = 0.7", "response = 0.2",
-              "spillover = { A = 0.3, B = 0.7 }"]
+    lines += [
+        "[[hazards]]",
+        'name = "h"',
+        "probability = 0.5",
+        "damage = 10.0",
+        'origins = ["A"]',
+        "prevention = 0.7",
+        "response = 0.2",
+        "spillover = { A = 0.3, B = 0.7 }",
+    ]
     path = folder / f"levels{levels}.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -134,19 +165,22 @@ def test_tiny_detection_is_a_design_not_a_crash(cli, tmp_path):
     res = co.design_compensation(co.load_scenario(XINAN), detection=1e-9)
     assert r.code == 0 and res.success and "Traceback" not in r.err
     one = co.design_compensation(co.load_scenario(XINAN), detection=1.0)
-    assert res.subsidy == pytest.approx(one.subsidy / 1e-9, rel=1e-9)   # no fine: t = dev / q
+    assert res.subsidy == pytest.approx(one.subsidy / 1e-9, rel=1e-9)  # no fine: t = dev / q
     assert r.json()["subsidy"] == res.subsidy
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["compensate", str(XINAN), "--detection", "0"], "--detection"),
-    (["compensate", str(XINAN), "--detection", "abc"], "--detection"),
-    (["compensate", str(XINAN), "--max-subsidy", "-1"], "--max-subsidy"),
-    (["compensate", str(XINAN), "--capacity-share", "nan"], "--capacity-share"),
-    (["compensate", str(XINAN), "--outside-option", "maximum"], "--outside-option"),
-    (["compensate", str(XINAN), "--plan", "--max-per-link", "x"], "--max-per-link"),
-    (["analyze", "no/such/file.toml"], "no such file"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["compensate", str(XINAN), "--detection", "0"], "--detection"),
+        (["compensate", str(XINAN), "--detection", "abc"], "--detection"),
+        (["compensate", str(XINAN), "--max-subsidy", "-1"], "--max-subsidy"),
+        (["compensate", str(XINAN), "--capacity-share", "nan"], "--capacity-share"),
+        (["compensate", str(XINAN), "--outside-option", "maximum"], "--outside-option"),
+        (["compensate", str(XINAN), "--plan", "--max-per-link", "x"], "--max-per-link"),
+        (["analyze", "no/such/file.toml"], "no such file"),
+    ],
+)
 def test_bad_input_one_line_exit_2(cli, argv, fragment):
     r = cli(*argv)
     assert r.code == 2 and len(r.err_lines) == 1, r.err
@@ -184,16 +218,28 @@ def test_ctrl_c_during_the_work_exits_130_and_writes_nothing(cli, tmp_path, monk
 
 
 def _run(args, **kw):
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT,
-                          env=ENV, timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=120,
+        **kw,
+    )
 
 
 def test_closed_pipe_from_a_shell():
     """``cooperation analyze ... | head -1``: the reader is gone before the command writes,
     so every write fails with EPIPE; the command ends with 141 and no BrokenPipeError."""
-    proc = subprocess.Popen([sys.executable, "-m", "cooperation_cli", "analyze", str(XINAN)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=ENV)
-    proc.stdout.close()                       # the reader goes away, as head -1 does
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cooperation_cli", "analyze", str(XINAN)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=ENV,
+    )
+    proc.stdout.close()  # the reader goes away, as head -1 does
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err and "BrokenPipe" not in err and "Exception" not in err, err
@@ -203,14 +249,16 @@ def test_closed_pipe_from_a_shell():
 def test_ctrl_c_during_the_startup_imports():
     """A KeyboardInterrupt raised while ``import cooperation`` loads pandas: the entry point
     (cooperation_cli, outside the package) exits 130 without a traceback."""
-    code = ("import sys\n"
-            "class Interrupt:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'pandas':\n"
-            "            raise KeyboardInterrupt\n"
-            "sys.meta_path.insert(0, Interrupt())\n"
-            "import cooperation_cli\n"
-            "sys.exit(cooperation_cli.main(['--version']))\n")
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pandas':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "import cooperation_cli\n"
+        "sys.exit(cooperation_cli.main(['--version']))\n"
+    )
     proc = _run(["-c", code])
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr.strip() == "cooperation: interrupted" and proc.stdout == ""
@@ -220,11 +268,16 @@ def test_ctrl_c_during_the_startup_imports():
 def test_a_real_sigint_exits_130_quietly():
     """SIGINT 0.5 s into a run (imports or work, wherever it lands): status 130, no
     traceback."""
-    proc = subprocess.Popen([sys.executable, "-m", "cooperation_cli", "analyze", str(XINAN)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=ENV)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cooperation_cli", "analyze", str(XINAN)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=ENV,
+    )
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:                 # pragma: no cover - finished before the signal
+    if proc.returncode == 0:  # pragma: no cover - finished before the signal
         pytest.skip("the command finished within 0.5 s")
     assert proc.returncode == 130 and "Traceback" not in err.decode(), err.decode()

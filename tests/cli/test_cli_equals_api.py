@@ -24,8 +24,12 @@ from cooperation.cli.compensate import design_options
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TAIHU = Path(__file__).resolve().parent / "data" / "taihu_like.toml"
-CASES = [DATA / "xinan" / "scenario.toml", DATA / "chishui" / "scenario.toml",
-         DATA / "jingjinji" / "scenario.toml", TAIHU]
+CASES = [
+    DATA / "xinan" / "scenario.toml",
+    DATA / "chishui" / "scenario.toml",
+    DATA / "jingjinji" / "scenario.toml",
+    TAIHU,
+]
 
 
 def _series(records: dict) -> pd.Series:
@@ -49,12 +53,14 @@ def test_analyze_writes_the_api_numbers(cli, tmp_path, path):
     s = co.load_scenario(path)
     g = s.to_game()
     res = co.analyze(g)
-    v = co.characteristic_function(s)           # the library's default outsiders
+    v = co.characteristic_function(s)  # the library's default outsiders
     assert data["cooperative"]["outsiders"] == v.metadata["outsiders"]
-    pd.testing.assert_series_equal(_series(data["cooperative"]["shapley"]), co.shapley(v),
-                                   check_names=False, rtol=0, atol=0)
-    pd.testing.assert_series_equal(_series(data["cooperative"]["nucleolus"]),
-                                   co.nucleolus(v).allocation, check_names=False)
+    pd.testing.assert_series_equal(
+        _series(data["cooperative"]["shapley"]), co.shapley(v), check_names=False, rtol=0, atol=0
+    )
+    pd.testing.assert_series_equal(
+        _series(data["cooperative"]["nucleolus"]), co.nucleolus(v).allocation, check_names=False
+    )
     assert data["optimum"]["welfare"] == res.optimum.welfare
     assert data["cooperation_surplus"] == res.cooperation_surplus
     rules = co.compare_rules(s)
@@ -74,17 +80,22 @@ def test_analyze_outsiders_flag_is_the_api_argument(cli, tmp_path):
 COMPENSATE_FLAGS = [
     ([], {}),
     (["--fine", "0.3", "--detection", "0.5"], {"fine": 0.3, "detection": 0.5}),
-    (["--objective", "max_min_gain", "--constraints", "participation,core"],
-     {"objective": "max_min_gain", "constraints": ["participation", "core"]}),
+    (
+        ["--objective", "max_min_gain", "--constraints", "participation,core"],
+        {"objective": "max_min_gain", "constraints": ["participation", "core"]},
+    ),
     (["--outsiders", "gamma"], {"outsiders": "gamma"}),
-    (["--target", "cooperate", "--outside-option", "maximin"],
-     {"target": "cooperate", "outside_option": "maximin"}),
+    (
+        ["--target", "cooperate", "--outside-option", "maximin"],
+        {"target": "cooperate", "outside_option": "maximin"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.parent.name if p != TAIHU else "taihu")
-@pytest.mark.parametrize("flags, kwargs", COMPENSATE_FLAGS, ids=lambda x: " ".join(x)
-                         if isinstance(x, list) else None)
+@pytest.mark.parametrize(
+    "flags, kwargs", COMPENSATE_FLAGS, ids=lambda x: " ".join(x) if isinstance(x, list) else None
+)
 def test_compensate_writes_the_api_numbers(cli, tmp_path, path, flags, kwargs):
     out = tmp_path / "c.json"
     r = cli("compensate", path, *flags, "--out", out)
@@ -122,7 +133,8 @@ def test_no_flag_typed_means_no_argument_passed(command):
     sub = parser.subcommands[command]
     for action in sub._actions:
         if action.dest in ("help", "scenario", "func") or isinstance(
-                action, argparse._StoreTrueAction):
+            action, argparse._StoreTrueAction
+        ):
             continue
         assert getattr(args, action.dest) is None, action.dest
     if command == "compensate":

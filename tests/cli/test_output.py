@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile_names.toml"
 SHIPPED = sorted(p for p in DATA.glob("*/scenario.toml") if p.parent.name != "county")
-NOISE = re.compile(r"\d\.\d{7,}|\d{8,}\.\d")       # more digits than any display shows
+NOISE = re.compile(r"\d\.\d{7,}|\d{8,}\.\d")  # more digits than any display shows
 
 
 @pytest.mark.parametrize("command", ["analyze", "compensate"])
@@ -42,10 +42,11 @@ def test_screen_fits_100_columns_and_explains_its_blanks(cli, command, path):
 
 def test_the_ability_rule_says_why_it_is_missing(cli):
     r = cli("analyze", DATA / "xinan" / "scenario.toml")
-    assert "ability: not available: ability-to-pay needs every jurisdiction's fiscal" \
-        in " ".join(r.out.split())
+    assert "ability: not available: ability-to-pay needs every jurisdiction's fiscal" in " ".join(
+        r.out.split()
+    )
     rules = r.out.split("Responsibility rules")[1]
-    assert not re.search(r"^ability\s", rules, re.M)      # no row of blanks
+    assert not re.search(r"^ability\s", rules, re.M)  # no row of blanks
 
 
 def test_all_subsidy_is_not_reported_as_money_between_jurisdictions(cli):
@@ -53,8 +54,10 @@ def test_all_subsidy_is_not_reported_as_money_between_jurisdictions(cli):
     r = cli("compensate", DATA / "xinan" / "scenario.toml")
     res = co.design_compensation(co.load_scenario(DATA / "xinan" / "scenario.toml"))
     assert res.paid == 0 and res.received == pytest.approx(res.subsidy)
-    assert "paid from jurisdiction to jurisdiction: 0 CNY 100M/yr (every transfer received " \
-           "is subsidy)" in " ".join(r.out.split())
+    assert (
+        "paid from jurisdiction to jurisdiction: 0 CNY 100M/yr (every transfer received "
+        "is subsidy)" in " ".join(r.out.split())
+    )
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.parent.name)
@@ -66,7 +69,7 @@ def test_binding_is_consistent_with_the_shadow_prices(path):
     bt = res.binding_table()
     nonzero = {k for k, v in res.duals.drop("budget", errors="ignore").items() if v != 0}
     assert nonzero <= set(bt["constraint"]) and nonzero == set(bt.loc[bt.priced, "constraint"])
-    assert nonzero <= set(res.binding)      # binding within tol already: no disagreement
+    assert nonzero <= set(res.binding)  # binding within tol already: no disagreement
     frame = res.to_frame()
     for b, p in zip(frame["binding"], frame["priced"], strict=True):
         assert {x for x in p.split(", ") if x} <= {x for x in b.split(", ") if x}
@@ -82,17 +85,17 @@ def test_json_keeps_full_precision_and_spells_out_no_cap(cli, tmp_path):
 
     data = json.loads(text, parse_constant=strict)
     caps = [row["cap"] for row in data["per_jurisdiction"]]
-    assert caps == ["Infinity", "Infinity"]                 # no cap in the file
+    assert caps == ["Infinity", "Infinity"]  # no cap in the file
     assert data["non_finite_values"] == {"Infinity": NON_FINITE["Infinity"]}
     res = co.design_compensation(co.load_scenario(DATA / "xinan" / "scenario.toml"))
     assert [r["transfer"] for r in data["per_jurisdiction"]] == res.transfers.tolist()
 
 
 def test_no_cap_and_unknown_differ_in_json():
-    plain = to_jsonable({"cap": math.inf, "ratio": math.nan, "given": None,
-                         "arr": np.array([1.0, -np.inf])})
-    assert plain == {"cap": "Infinity", "ratio": "NaN", "given": None,
-                     "arr": [1.0, "-Infinity"]}
+    plain = to_jsonable(
+        {"cap": math.inf, "ratio": math.nan, "given": None, "arr": np.array([1.0, -np.inf])}
+    )
+    assert plain == {"cap": "Infinity", "ratio": "NaN", "given": None, "arr": [1.0, "-Infinity"]}
     assert float(plain["cap"]) == math.inf and math.isnan(float(plain["ratio"]))
 
 
@@ -107,8 +110,13 @@ def test_csv_has_no_float_noise(cli, tmp_path):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15,
-                          max_value=1e15), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_csv_floats_are_12_significant_digits(tmp_path_factory, xs):
     path = tmp_path_factory.mktemp("csv") / "x.csv"
     atomic_write_csv(path, pd.DataFrame({"x": xs}), index=False)
@@ -139,33 +147,50 @@ def test_hostile_names_in_csv_and_on_the_terminal(cli, tmp_path):
     assert r.code == 0, r.err
     assert "\x1b" not in r.out and "Hostile \\x1b[31mnames" in r.out
     df = pd.read_csv(table, index_col=0)
-    assert list(df.index) == ["'=HYPERLINK(\"http://x\")", "'-Zhejiang"]
+    assert list(df.index) == ['\'=HYPERLINK("http://x")', "'-Zhejiang"]
     assert cli("compensate", HOSTILE, "--plan", "--out", plan).code == 0
     edges = pd.read_csv(plan)
-    assert set(edges["payee"]) == {"'=HYPERLINK(\"http://x\")", "'-Zhejiang"}
+    assert set(edges["payee"]) == {'\'=HYPERLINK("http://x")', "'-Zhejiang"}
     # numbers stay numbers: a negative transfer is not text
     assert pd.api.types.is_float_dtype(df["transfer"])
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("Anhui\x1b[31m", "Anhui\\x1b[31m"), ("two\nlines", "two\\nlines"),
-    ("\u202eevil", "\\u202eevil"), ("新安江 Xin'an", "新安江 Xin'an"), ("tab\there", "tab\\there"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Anhui\x1b[31m", "Anhui\\x1b[31m"),
+        ("two\nlines", "two\\nlines"),
+        ("\u202eevil", "\\u202eevil"),
+        ("新安江 Xin'an", "新安江 Xin'an"),
+        ("tab\there", "tab\\there"),
+    ],
+)
 def test_escape_controls(text, shown):
     assert escape_controls(text) == shown
 
 
-@pytest.mark.parametrize("x, shown", [
-    (0.8999999999999999, "0.9"), (1.3567999999999998, "1.357"), (-0.0, "0"), (1e-20, "1.000e-20"),
-    (math.inf, "inf"), (math.nan, "n/a"), (None, "n/a"), (940000000.0000001, "940000000"),
-])
+@pytest.mark.parametrize(
+    "x, shown",
+    [
+        (0.8999999999999999, "0.9"),
+        (1.3567999999999998, "1.357"),
+        (-0.0, "0"),
+        (1e-20, "1.000e-20"),
+        (math.inf, "inf"),
+        (math.nan, "n/a"),
+        (None, "n/a"),
+        (940000000.0000001, "940000000"),
+    ],
+)
 def test_display_number(x, shown):
     assert display_number(x) == shown
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e14, max_value=1e14),
-       st.sampled_from([1e-6, 1e-3, 1.0, 1e4, 1e8]))
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e14, max_value=1e14),
+    st.sampled_from([1e-6, 1e-3, 1.0, 1e4, 1e8]),
+)
 def test_display_number_keeps_four_significant_digits_in_every_unit(x, unit):
     """The shown number, read back, is within half a unit of the 4th significant digit."""
     y = x * unit

@@ -58,8 +58,9 @@ class TwoWayAgreement(ResultMixin):
     def contains(self, s: float) -> bool:
         """Whether stake ``s`` lies in the bargaining range."""
         for r in self.intervals.itertuples():
-            if (r.lo < s or (r.lo_closed and s == r.lo)) and (s < r.hi or (r.hi_closed
-                                                                        and s == r.hi)):
+            if (r.lo < s or (r.lo_closed and s == r.lo)) and (
+                s < r.hi or (r.hi_closed and s == r.hi)
+            ):
                 return True
         return False
 
@@ -78,16 +79,24 @@ class TwoWayAgreement(ResultMixin):
         return " U ".join(
             f"{'[' if r.lo_closed else '('}{display_number(r.lo, digits)}, "
             f"{display_number(r.hi, digits)}{']' if r.hi_closed else ')'}"
-            for r in self.intervals.itertuples())
+            for r in self.intervals.itertuples()
+        )
 
     def _summary(self):
         rng = self.range_text(6)
-        rows = [("upstream -> downstream", f"{self.upstream} -> {self.downstream}"),
-                ("bargaining range of the stake", f"{rng} {self.unit}".rstrip()),
-                ("no-agreement payoffs", self.outside_option.round(6).to_dict())]
+        rows = [
+            ("upstream -> downstream", f"{self.upstream} -> {self.downstream}"),
+            ("bargaining range of the stake", f"{rng} {self.unit}".rstrip()),
+            ("no-agreement payoffs", self.outside_option.round(6).to_dict()),
+        ]
         for r in self.stakes.itertuples():
-            rows.append((f"stake {r.Index}", f"s = {r.stake:.6g}: "
-                         f"{'inside' if r.in_range else 'outside'}; equilibrium {r.equilibria}"))
+            rows.append(
+                (
+                    f"stake {r.Index}",
+                    f"s = {r.stake:.6g}: "
+                    f"{'inside' if r.in_range else 'outside'}; equilibrium {r.equilibria}",
+                )
+            )
         rows.append(("note", self.note))
         return rows
 

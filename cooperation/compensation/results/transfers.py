@@ -55,11 +55,17 @@ class Diagnosis(ResultMixin):
     unit: str = ""
 
     def _summary(self):
-        return [("blocking", ", ".join(self.blocking) or "-"),
-                ("smallest subsidy cap", money(self.min_subsidy_cap, self.unit)),
-                ("smallest fine", money(self.min_fine, self.unit)),
-                ("capacity increase", "-" if self.capacity_increase is None else
-                 money(float(self.capacity_increase.sum()), self.unit) + " in all")]
+        return [
+            ("blocking", ", ".join(self.blocking) or "-"),
+            ("smallest subsidy cap", money(self.min_subsidy_cap, self.unit)),
+            ("smallest fine", money(self.min_fine, self.unit)),
+            (
+                "capacity increase",
+                "-"
+                if self.capacity_increase is None
+                else money(float(self.capacity_increase.sum()), self.unit) + " in all",
+            ),
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         return self.shortfalls.copy()
@@ -191,29 +197,45 @@ class CompensationResult(SolverResultMixin):
         Columns: ``constraint``, ``family``, ``member``, ``shadow_price``, ``priced``.
         """
         duals = self.duals.drop(labels=["budget"], errors="ignore")
-        names = list(dict.fromkeys(list(self.binding)
-                                   + [k for k, v in duals.items() if v != 0.0]))
+        names = list(dict.fromkeys(list(self.binding) + [k for k, v in duals.items() if v != 0.0]))
         fam = [n.split("[", 1)[0] for n in names]
-        member = [n[n.index("[") + 1:-1] if "[" in n else "" for n in names]
+        member = [n[n.index("[") + 1 : -1] if "[" in n else "" for n in names]
         price = [float(duals.get(n, 0.0)) for n in names]
-        return pd.DataFrame({"constraint": names, "family": fam, "member": member,
-                             "shadow_price": price, "priced": [x != 0.0 for x in price]})
+        return pd.DataFrame(
+            {
+                "constraint": names,
+                "family": fam,
+                "member": member,
+                "shadow_price": price,
+                "priced": [x != 0.0 for x in price],
+            }
+        )
 
     def _summary(self):
         u = self.unit
-        rows = [("success", self.success), ("status", f"{self.status} ({STATUS_TEXT.get(self.status, '?')})"),
-                ("message", self.message), ("objective", self.objective),
-                ("constraints", ", ".join(self.constraints) or "-")]
+        rows = [
+            ("success", self.success),
+            ("status", f"{self.status} ({STATUS_TEXT.get(self.status, '?')})"),
+            ("message", self.message),
+            ("objective", self.objective),
+            ("constraints", ", ".join(self.constraints) or "-"),
+        ]
         if self.success:
-            rows += [("subsidy", money(self.subsidy, u)),
-                     ("paid between jurisdictions", money(self.paid, u)),
-                     ("money moved (sum |t_i|)", money(self.money_moved, u)),
-                     ("unique", self.unique), ("binding", ", ".join(self.binding[:12])
-                                               + (" ..." if len(self.binding) > 12 else ""))]
-        rows += [("target", self.target if len(self.target) <= 12 else
-                  f"{self.target[:12]} ..."),
-                 ("target certified optimal", self.target_certified),
-                 ("solver", self.solver)]
+            rows += [
+                ("subsidy", money(self.subsidy, u)),
+                ("paid between jurisdictions", money(self.paid, u)),
+                ("money moved (sum |t_i|)", money(self.money_moved, u)),
+                ("unique", self.unique),
+                (
+                    "binding",
+                    ", ".join(self.binding[:12]) + (" ..." if len(self.binding) > 12 else ""),
+                ),
+            ]
+        rows += [
+            ("target", self.target if len(self.target) <= 12 else f"{self.target[:12]} ..."),
+            ("target certified optimal", self.target_certified),
+            ("solver", self.solver),
+        ]
         return rows
 
     def to_frame(self) -> pd.DataFrame:
@@ -223,14 +245,17 @@ class CompensationResult(SolverResultMixin):
         (``binding``) and those of them with a non-zero shadow price (``priced``),
         consistent with :meth:`binding_table`."""
         idx = self.transfers.index
-        df = pd.DataFrame({
-            "action": list(self.target),
-            "outside_option": self.payoff_before.to_numpy(),
-            "payoff_target": self.payoff_target.to_numpy(),
-            "transfer": self.transfers.to_numpy(),
-            "payoff_after": self.payoff_after.to_numpy(),
-            "gain": self.gain.to_numpy(),
-        }, index=idx)
+        df = pd.DataFrame(
+            {
+                "action": list(self.target),
+                "outside_option": self.payoff_before.to_numpy(),
+                "payoff_target": self.payoff_target.to_numpy(),
+                "transfer": self.transfers.to_numpy(),
+                "payoff_after": self.payoff_after.to_numpy(),
+                "gain": self.gain.to_numpy(),
+            },
+            index=idx,
+        )
         if self.transfer_range is not None:
             df["transfer_min"] = self.transfer_range["min"].to_numpy()
             df["transfer_max"] = self.transfer_range["max"].to_numpy()
@@ -250,23 +275,38 @@ class CompensationResult(SolverResultMixin):
 
     def to_dict(self) -> dict:
         """Plain data for JSON output."""
-        d = {"success": self.success, "status": self.status, "message": self.message,
-             "unit": self.unit, "objective": self.objective, "constraints": list(self.constraints),
-             "subsidy": self.subsidy, "money_moved": self.money_moved,
-             "paid_by_jurisdictions": self.paid if self.success else math.nan,
-             "received_by_jurisdictions": self.received if self.success else math.nan,
-             "objective_values": list(self.objective_values),
-             "target": list(self.target), "target_certified": self.target_certified,
-             "target_note": self.target_note, "outside_note": self.outside_note,
-             "unique": self.unique, "binding": list(self.binding),
-             "duals": {k: float(v) for k, v in self.duals.items() if v != 0.0},
-             "max_violation": self.max_violation, "notes": list(self.notes),
-             "solver": self.solver, "per_jurisdiction": self.to_frame()}
+        d = {
+            "success": self.success,
+            "status": self.status,
+            "message": self.message,
+            "unit": self.unit,
+            "objective": self.objective,
+            "constraints": list(self.constraints),
+            "subsidy": self.subsidy,
+            "money_moved": self.money_moved,
+            "paid_by_jurisdictions": self.paid if self.success else math.nan,
+            "received_by_jurisdictions": self.received if self.success else math.nan,
+            "objective_values": list(self.objective_values),
+            "target": list(self.target),
+            "target_certified": self.target_certified,
+            "target_note": self.target_note,
+            "outside_note": self.outside_note,
+            "unique": self.unique,
+            "binding": list(self.binding),
+            "duals": {k: float(v) for k, v in self.duals.items() if v != 0.0},
+            "max_violation": self.max_violation,
+            "notes": list(self.notes),
+            "solver": self.solver,
+            "per_jurisdiction": self.to_frame(),
+        }
         if self.diagnosis is not None:
             dg = self.diagnosis
             d["diagnosis"] = {
-                "blocking": list(dg.blocking), "min_subsidy_cap": dg.min_subsidy_cap,
+                "blocking": list(dg.blocking),
+                "min_subsidy_cap": dg.min_subsidy_cap,
                 "min_fine": dg.min_fine,
-                "capacity_increase": None if dg.capacity_increase is None
-                else dg.capacity_increase, "shortfalls": dg.shortfalls, "message": dg.message}
+                "capacity_increase": None if dg.capacity_increase is None else dg.capacity_increase,
+                "shortfalls": dg.shortfalls,
+                "message": dg.message,
+            }
         return d
