@@ -284,12 +284,13 @@ def _infeasible(res, out) -> None:
         print_table(dg.shortfalls.set_index("family"), out, digits=4, na="-")
 
 
-def _two_way(scenario, data, unit, out) -> None:
+def _two_way(args, scenario, data, unit, out) -> None:
     from ..compensation.agreement import two_way_agreement
 
     print("", file=out)
     try:
-        agr = two_way_agreement(scenario)
+        # the same no-agreement point as the design, when the user chose one
+        agr = two_way_agreement(scenario, **given(args, "outside_option"))
     except InputError as exc:
         say(f"Two-way conditional agreement: not applicable ({exc})", out)
         return
@@ -375,7 +376,7 @@ def run(args, out) -> int:
         _infeasible(res, out)
     data = {"scenario": scenario.name, "source": str(args.scenario), **res.to_dict()}
     if scenario.n_players == 2:
-        _two_way(scenario, data, unit, out)
+        _two_way(args, scenario, data, unit, out)
     plan = _plan_section(args, scenario, res, data, out) if args.plan else None
     if args.out:
         if plan is not None and ext == ".csv":

@@ -148,3 +148,19 @@ def test_help_shows_the_library_defaults(cli):
     params = inspect.signature(co.design_compensation).parameters
     assert f"(default {params['fine'].default})" in text
     assert f"(default: {params['outsiders'].default})" in text
+
+
+@pytest.mark.parametrize(
+    "flags, kwargs", [([], {}), (["--outside-option", "maximin"], {"outside_option": "maximin"})]
+)
+def test_two_way_agreement_is_the_api_one(cli, tmp_path, flags, kwargs):
+    """The agreement section uses the same typed outside option as the design."""
+    out = tmp_path / "c.json"
+    path = DATA / "xinan" / "scenario.toml"
+    assert cli("compensate", path, *flags, "--out", out).code == 0
+    got = json.loads(out.read_text(encoding="utf-8"))["two_way_agreement"]
+    agr = co.two_way_agreement(co.load_scenario(path), **kwargs)
+    assert [(r["lo"], r["hi"]) for r in got["intervals"]] == [
+        (r.lo, r.hi) for r in agr.intervals.itertuples()
+    ]
+    assert got["note"] == agr.note
