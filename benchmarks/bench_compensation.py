@@ -1,6 +1,8 @@
 """Benchmark: the compensation LP at county scale and the crisis-fund LP, PuLP/HiGHS vs scipy.
 
 Run:  python benchmarks/bench_compensation.py [--n 3000] [--years 10000] [--members 30]
+      python benchmarks/bench_compensation.py --quick   (300 jurisdictions, 1,000 years,
+                                                         10 members: seconds)
 
 1. Transfer LP for ``n`` jurisdictions (China has about 2,800 county-level
    divisions) with sparse spillovers (each hazard reaches at most 10
@@ -77,7 +79,13 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=10_000)
     ap.add_argument("--members", type=int, default=30)
     ap.add_argument("--hazards", type=int, default=60)
+    ap.add_argument("--quick", action="store_true",
+                    help="small sizes for a check in seconds: 300 jurisdictions, 1,000 years, "
+                         "10 members, 20 hazards")
     args = ap.parse_args()
+    if args.quick:
+        args.n, args.years = min(args.n, 300), min(args.years, 1_000)
+        args.members, args.hazards = min(args.members, 10), min(args.hazards, 20)
 
     rows = []
     print(f"== transfer LP: {args.n} jurisdictions, <= 10 neighbours each")
