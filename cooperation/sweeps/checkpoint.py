@@ -132,7 +132,8 @@ class Checkpoint:
         for j, line in enumerate(complete):
             try:
                 records.append(json.loads(line.decode("utf-8")))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            # ValueError: also an integer of more than 4,300 digits (Python's int limit)
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 if j == len(complete) - 1 and not tail and j > 0:
                     torn = True
                     break
