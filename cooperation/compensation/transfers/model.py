@@ -90,7 +90,12 @@ class _Rows:
         # q t_i >= dev_i - u_i - q F written divided by q > 0, t_i >= (dev_i - u_i)/q - F:
         # the same row, and no coefficient q that a solver would drop as too small (HiGHS
         # drops |a| <= 1e-9, which made detection = 1e-9 "infeasible")
-        rhs = (pb.dev[has] - pb.u[has]) / qd
+        with np.errstate(over="ignore"):
+            rhs = (pb.dev[has] - pb.u[has]) / qd
+        if not np.isfinite(rhs).all():  # e.g. detection = 1e-320: the row overflows
+            raise InputError("is too small: a deviation's gain divided by it exceeds the "
+                             "double range", field="detection", value=qd,
+                             fix="give a detection probability of a realistic size")
         rr, cc, vv = self._lower("self_enforcement", has)
         if fine_var:
             F = int(self.lp.add_vars(["fine"], lb=pb.fine)[0])
