@@ -377,26 +377,56 @@ def test_known_findings(work, monkeypatch, command, flag, value):
     pytest.fail(f"fixed? {command} {flag} {value[:40]!r} now passes: drop it from KNOWN")
 
 
-#: inputs the fuzzer found, each refused in one line since: (file, old bytes, new bytes)
+EVOLVE = ["evolve", "xinan/evolutionary.toml"]
+CHECKPOINTED = [*SWEEP, "--out", "s.csv", "--checkpoint", "ck.jsonl"]
+#: inputs the fuzzer found, each refused in one line since:
+#: (command line, file changed or None, old bytes, new bytes)
 FOUND = [
-    ("xinan/evolutionary.toml", b"S = 1.0 ", b"S = " + b"9" * 400 + b" "),  # OverflowError
-    ("xinan/evolutionary.toml", b"Central", b"Central\xfe"),  # not UTF-8: UnicodeDecodeError
+    # OverflowError from float() of a 400-digit integer
+    (EVOLVE, "xinan/evolutionary.toml", b"S = 1.0 ", b"S = " + b"9" * 400 + b" "),
+    # UnicodeDecodeError from tomllib.load
+    (EVOLVE, "xinan/evolutionary.toml", b"Central", b"Central\xfe"),
+    # ValueError from json.loads: an integer of more than 4,300 digits in a record
+    (CHECKPOINTED, "ck.jsonl", b'{"cell":1,', b'{"cell":' + b"9" * 5000 + b","),
+    # PulpError: (gain - payoff) / detection overflowed to an infinite right-hand side
+    (["compensate", "xinan/scenario.toml", "--detection", "1e-320"], None, b"", b""),
 ]
 
 
-@pytest.mark.parametrize("name, old, new", FOUND)
-def test_found_by_the_fuzzer(work, monkeypatch, name, old, new):
+@pytest.mark.parametrize(
+    "argv, name, old, new", FOUND, ids=["huge-value", "not-utf8", "huge-checkpoint", "detection"]
+)
+def test_found_by_the_fuzzer(work, monkeypatch, argv, name, old, new):
     monkeypatch.chdir(work)
-    path = work / name
+    path = work / (name or "xinan/scenario.toml")
     original = path.read_bytes()
-    mutant = original.replace(old, new, 1)
-    assert mutant != original
-    path.write_bytes(mutant)
+    if name:
+        mutant = original.replace(old, new, 1)
+        assert mutant != original
+        path.write_bytes(mutant)
     try:
-        code, out, err, problem = run_cli(["evolve", name])
+        code, out, err, problem = run_cli(argv)
     finally:
         path.write_bytes(original)
-    assert code == EXIT_INPUT and judge("evolve", code, out, err, problem) == "", (err, problem)
+    assert code == EXIT_INPUT and judge(argv[0], code, out, err, problem) == "", (err, problem)
+
+
+@pytest.mark.parametrize(
+    "argv", [["analyze"], ["simulate", "--runs", "2", "--rounds", "5", "--no-progress"]]
+)
+def test_a_control_character_name_is_refused_escaped(work, monkeypatch, argv):
+    """What the mutants' control-character pool does: a jurisdiction named with an ANSI
+    escape is refused in one line that shows the name as ``\\x1b``, never raw."""
+    monkeypatch.chdir(work)
+    path = work / "xinan/scenario.toml"
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b'"Anhui"', b'"An\\u001b[31mhui"'))
+    try:
+        code, out, err, problem = run_cli([argv[0], "xinan/scenario.toml", *argv[1:]])
+    finally:
+        path.write_bytes(original)
+    assert code == EXIT_INPUT and judge(argv[0], code, out, err, problem) == "", (err, problem)
+    assert "An\\x1b[31mhui" in err and "name" in err
 
 
 # ------------------------------------------------------------------ the console script
