@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import hashlib
 import os
 import pickle
@@ -55,7 +54,17 @@ import numpy as np
 from ..errors import InputError
 from ..repeated import Monitoring, as_stage, simulate, strategy_from_name
 from ..scenario.io import scenario_from_dict
-from ._toml import join_path, read_toml, split_path, want_int, want_number
+from ._toml import read_toml, split_path, want_number
+from .paths import (
+    MONITORING_KEYS,
+    NAMESPACES,
+    SIMULATION_KEYS,
+    check_path,
+    closest,
+    column_names,
+    set_in,
+    sim_value,
+)
 
 __all__ = ["ScenarioJob", "scenario_sweep", "simulate_cell", "measure_names", "build_job",
            "DEFAULT_STRATEGY", "DEFAULT_MEASURES", "MONITORING_KEYS", "SIMULATION_KEYS",
@@ -68,81 +77,7 @@ DEFAULT_MEASURES = ("cooperation_rate",)
 #: the name under which the job reaches the cell function (a fixed argument)
 JOB_ARG = "sweep_job"
 
-MONITORING_KEYS = tuple(f.name for f in dataclasses.fields(Monitoring) if f.name != "extra")
-_INT, _PROB = "int", "prob"
-SIMULATION_KEYS = {"rounds": _INT, "runs": _INT, "window": _INT, "noise": _PROB,
-                   "continuation": _PROB, "collapse_level": _PROB, "strategy": "strategy",
-                   "defect": "defect"}
-NAMESPACES = ("monitoring", "simulation", "transfers", "scenario")
 _TRIAL_ROUNDS = 2
-
-
-def _closest(word: str, options) -> str:
-    near = difflib.get_close_matches(word, list(options), n=1)
-    return f"did you mean {near[0]!r}? " if near else ""
-
-
-def check_path(path: str, field: str) -> list[str]:
-    """The segments of a valid dotted path; a one-line error with did-you-mean otherwise."""
-    parts = split_path(path, field)
-    ns = parts[0]
-    if ns not in NAMESPACES:
-        raise InputError(f"{_closest(ns, NAMESPACES)}a path starts with one of "
-                         f"{list(NAMESPACES)}", field=field, value=path)
-    keys = {"monitoring": MONITORING_KEYS, "simulation": tuple(SIMULATION_KEYS)}.get(ns)
-    if keys is not None:
-        if len(parts) != 2 or parts[1] not in keys:
-            key = parts[1] if len(parts) > 1 else ""
-            raise InputError(f"{_closest(key, keys)}{ns} paths are {ns}.KEY with KEY one of "
-                             f"{list(keys)}", field=field, value=path)
-    elif len(parts) < 2 or (ns == "transfers" and len(parts) != 2):
-        raise InputError(f"{ns} paths name what they set: " +
-                         ("transfers.JURISDICTION" if ns == "transfers" else
-                          "scenario.hazards.0.probability, scenario.jurisdictions.NAME.costs.LEVEL"),
-                         field=field, value=path)
-    return parts
-
-
-def _as_count(value: Any, field: str) -> int:
-    if isinstance(value, float) and value.is_integer():   # 10.0 from a linspace is 10 rounds
-        value = int(value)
-    return want_int(value, field, lo=1)
-
-
-def _set_in(data: dict, parts: list[str], value: Any, path: str) -> None:
-    """Set ``value`` at ``parts`` (below ``scenario``) in the parsed scenario TOML."""
-    node: Any = data
-    trail = ["scenario"]
-    for j, seg in enumerate(parts):
-        last = j == len(parts) - 1
-        trail.append(seg)
-        if isinstance(node, dict):
-            if last:
-                node[seg] = value
-                return
-            if seg not in node:
-                raise InputError(f"the scenario has no {join_path(trail)!r} (keys here: "
-                                 f"{sorted(node)})", field="path", value=path)
-            node = node[seg]
-        elif isinstance(node, list):
-            named = [k for k, item in enumerate(node)
-                     if isinstance(item, dict) and item.get("name") == seg]
-            if named:
-                k = named[0]
-            elif seg.isdigit() and int(seg) < len(node):
-                k = int(seg)
-            else:
-                names = [item.get("name") for item in node if isinstance(item, dict)]
-                raise InputError(f"no entry {seg!r} in {join_path(trail[:-1])} (by name: "
-                                 f"{names}, or index 0..{len(node) - 1})", field="path",
-                                 value=path)
-            if last:
-                node[k] = value
-                return
-            node = node[k]
-        else:
-            raise InputError(f"{join_path(trail[:-1])} is a value, not a table (it comes "
-                             f"from a CSV file or is a number)", field="path", value=path)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -195,7 +130,7 @@ class ScenarioJob:
             return hit
         data = copy.deepcopy(self.data)
         for path, v in own.items():
-            _set_in(data, split_path(path)[1:], v, path)
+            set_in(data, split_path(path)[1:], v, path)
         return scenario_from_dict(data, source=self.source, base=Path(self.base))
 
     def stage(self, values: Mapping[str, Any], defect: str | None):
@@ -217,7 +152,7 @@ class ScenarioJob:
         merged = {**self.fixed, **values}
         defect = merged.get("simulation.defect")
         if defect is not None:
-            defect = _sim_value("defect", defect, "simulation.defect")
+            defect = sim_value("defect", defect, "simulation.defect")
         stage = self.stage(merged, defect)
         mon, sim, transfers = {}, {}, {}
         for path, v in merged.items():
@@ -227,7 +162,7 @@ class ScenarioJob:
             elif ns == "transfers":
                 transfers[rest[0]] = want_number(v, path)
             elif ns == "simulation" and rest[0] != "defect":
-                sim[rest[0]] = _sim_value(rest[0], v, path)
+                sim[rest[0]] = sim_value(rest[0], v, path)
         strategies = _strategies(sim.pop("strategy", DEFAULT_STRATEGY), stage.players)
         if mon:
             sim["monitoring"] = Monitoring(**mon)
@@ -269,22 +204,6 @@ def _is_attribute(result, name: str) -> bool:
     return hasattr(type(result), name) or name in getattr(result, "__dataclass_fields__", {})
 
 
-def _sim_value(key: str, v: Any, path: str) -> Any:
-    kind = SIMULATION_KEYS[key]
-    if kind == _INT:
-        return _as_count(v, path)
-    if kind == _PROB:
-        return want_number(v, path, lo=0.0, hi=1.0)
-    if kind == "defect":
-        if v not in ("best", "lowest"):
-            raise InputError("must be 'best' or 'lowest'", field=path, value=v)
-        return v
-    if not isinstance(v, str) or not v.strip():
-        raise InputError("must be a strategy name (e.g. opportunist, tft, grim) or a comma "
-                         "list, one per jurisdiction", field=path, value=v)
-    return v
-
-
 def _strategies(name: str, players) -> list:
     names = [x.strip() for x in str(name).split(",") if x.strip()]
     if len(names) == 1:
@@ -320,24 +239,6 @@ def measure_names(result) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- building
-def _column_names(paths: list[str]) -> dict[str, str]:
-    """Table column per path: its last segment when that is unique and a keyword,
-    otherwise the whole path in underscores (``hazards_0_probability``)."""
-    lasts = [split_path(p)[-1] for p in paths]
-    out = {}
-    for p, last in zip(paths, lasts, strict=True):
-        name = last
-        if lasts.count(last) > 1 or not last.isidentifier() or last in ("seed", JOB_ARG):
-            name = "_".join("".join(c if c.isalnum() else "_" for c in s)
-                            for s in split_path(p)[1:])
-            if not name.isidentifier():
-                name = "p_" + name
-        while name in out.values():
-            name += "_"
-        out[p] = name
-    return out
-
-
 def build_job(scenario: str | os.PathLike, vary: Mapping[str, list], *,
               fixed: Mapping[str, Any] | None = None, measure=DEFAULT_MEASURES,
               where: Mapping[str, str] | None = None, measure_field: str = "measure",
@@ -364,7 +265,7 @@ def build_job(scenario: str | os.PathLike, vary: Mapping[str, list], *,
     if not names or not all(isinstance(m, str) and m for m in names):
         raise InputError("must be a measure name or a list of them", field=measure_field,
                          value=measure, source=source)
-    columns = _column_names(list(vary))
+    columns = column_names(list(vary), reserved=("seed", JOB_ARG))
     job = ScenarioJob(data=data, source=str(p), base=str(p.resolve().parent),
                       fixed=dict(fixed or {}), paths={c: path for path, c in columns.items()},
                       measure=tuple(dict.fromkeys(names)))
@@ -376,7 +277,7 @@ def build_job(scenario: str | os.PathLike, vary: Mapping[str, list], *,
     known = measure_names(base)
     for m in job.measure:
         if m not in known:
-            raise InputError(f"unknown measure; {_closest(m, known)}measures: {known}",
+            raise InputError(f"unknown measure; {closest(m, known)}measures: {known}",
                              field=measure_field, value=m, source=source)
     grid = {}
     for path, values in vary.items():

@@ -110,31 +110,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from ..errors import InputError
 from ._toml import (
-    join_path,
-    linspace_values,
-    parse_values,
     read_toml,
-    want_bool,
     want_int,
-    want_number,
     want_str,
     want_table,
 )
-from .grid import MAX_CELLS
 from .output import check_table_path, check_writable, write_table
+from .spec_tables import (
+    DESIGN_KEYS,
+    RANGE_KEYS,
+    design_table,
+    did_you_mean,
+    err,
+    flatten,
+    grid_table,
+)
 
 __all__ = ["SweepSpec", "load_spec", "run_spec", "write_table", "check_table_path", "KEYS",
            "RANGE_KEYS", "DESIGN_KEYS"]
 
 KEYS = ("name", "description", "function", "scenario", "measure", "seed", "checkpoint",
         "chunksize", "workers", "grid", "design", "fixed")
-RANGE_KEYS = ("start", "stop", "num", "log")
-DESIGN_KEYS = ("file", "sampler", "n", "seed", "bounds")
 _SCENARIO_KEYS = ("unit", "jurisdictions", "hazards")
 
 
@@ -154,17 +152,6 @@ class SweepSpec:
     source: str = ""
     name: str | None = None
     job: Any = None                # ScenarioJob of a declarative spec
-
-
-def _err(source: str, field_: str, value: Any, rule: str, fix: str | None = None):
-    return InputError(rule, field=field_, value=value, source=source, fix=fix)
-
-
-def _did_you_mean(word: str, options) -> str:
-    import difflib
-
-    near = difflib.get_close_matches(word, list(options), n=1)
-    return f"did you mean {near[0]!r}? " if near else ""
 
 
 def load_spec(path: str | os.PathLike, *, vary: dict | None = None, fixed: dict | None = None,
@@ -195,13 +182,13 @@ def load_spec(path: str | os.PathLike, *, vary: dict | None = None, fixed: dict 
         data = {"scenario": p.name}                     # a scenario file itself
     unknown = [k for k in data if k not in KEYS]
     if unknown:
-        raise _err(src, unknown[0], data[unknown[0]],
-                   f"unknown key; {_did_you_mean(unknown[0], KEYS)}known: {list(KEYS)}")
+        raise err(src, unknown[0], data[unknown[0]],
+                   f"unknown key; {did_you_mean(unknown[0], KEYS)}known: {list(KEYS)}")
     for key in ("name", "description"):
         if key in data:
             want_str(data[key], key, src)
     if ("function" in data) == ("scenario" in data):
-        raise _err(src, "function", data.get("function"),
+        raise err(src, "function", data.get("function"),
                    "give exactly one of function = 'module:function' (a cell function) or "
                    "scenario = 'scenario.toml' (a declarative sweep)")
     base = p.resolve().parent
@@ -216,22 +203,22 @@ def load_spec(path: str | os.PathLike, *, vary: dict | None = None, fixed: dict 
     if "scenario" in data:
         return _declarative(data, base, src, vary or {}, fixed or {}, measure, common)
     if measure is not None or "measure" in data:
-        raise _err(src, "measure" if measure is None else "--measure",
+        raise err(src, "measure" if measure is None else "--measure",
                    measure if measure is not None else data["measure"],
                    "measures belong to declarative sweeps (scenario = ...); a function "
                    "spec's outcomes are what the function returns")
     func, module, local = _import_function(data["function"], base, src)
     if "grid" in data and "design" in data:
-        raise _err(src, "grid", None, "give exactly one of [grid] (full factorial) or "
+        raise err(src, "grid", None, "give exactly one of [grid] (full factorial) or "
                    "[design] (a list of designs), not both")
     if "design" in data:
         if vary:
-            raise _err(src, "--vary", sorted(vary), "a [design] spec takes no --vary")
-        grid: Any = _design(data["design"], base, src)
+            raise err(src, "--vary", sorted(vary), "a [design] spec takes no --vary")
+        grid: Any = design_table(data["design"], base, src)
     elif "grid" in data or vary:
-        grid = {**_grid(data.get("grid", {}), src, nested=False), **dict(vary or {})}
+        grid = {**grid_table(data.get("grid", {}), src, nested=False), **dict(vary or {})}
     else:
-        raise _err(src, "grid", None, "missing: give exactly one of [grid] (full factorial) "
+        raise err(src, "grid", None, "missing: give exactly one of [grid] (full factorial) "
                    "or [design] (a list of designs)")
     fixed_ = dict(want_table(data.get("fixed", {}), "fixed", src))
     fixed_.update(fixed or {})
@@ -246,13 +233,13 @@ def _declarative(data: dict, base: Path, src: str, vary: dict, fixed: dict, meas
     scen = want_str(data["scenario"], "scenario", src)
     scen_path = base / scen if not Path(scen).is_absolute() else Path(scen)
     if "design" in data:
-        raise _err(src, "design", data["design"], "a declarative sweep takes [grid] "
+        raise err(src, "design", data["design"], "a declarative sweep takes [grid] "
                    "(dotted paths), not [design]")
-    grid = _grid(data.get("grid", {}), src, nested=True) if "grid" in data else {}
+    grid = grid_table(data.get("grid", {}), src, nested=True) if "grid" in data else {}
     where = {p: f"grid.{p}" for p in grid}
     grid.update(vary)
     where.update({p: f"--vary {p}" for p in vary})
-    fixed_ = _flatten(want_table(data.get("fixed", {}), "fixed", src), "fixed", src)
+    fixed_ = flatten(want_table(data.get("fixed", {}), "fixed", src), "fixed", src)
     fixed_.update(fixed)
     if measure is not None:
         meas, mfield = measure, "--measure"
@@ -265,18 +252,18 @@ def _declarative(data: dict, base: Path, src: str, vary: dict, fixed: dict, meas
 
 def _import_function(ref: Any, base: Path, src: str):
     if not isinstance(ref, str) or ref.count(":") != 1 or not all(ref.split(":")):
-        raise _err(src, "function", ref, "must be 'module:function' or 'file.py:function'")
+        raise err(src, "function", ref, "must be 'module:function' or 'file.py:function'")
     mod_ref, name = ref.split(":")
     local = False
     try:
         if mod_ref.endswith(".py"):
             file = (base / mod_ref).resolve()
             if not file.is_file():
-                raise _err(src, "function", ref, f"module file {file} not found")
+                raise err(src, "function", ref, f"module file {file} not found")
             mod_name = f"_cooperation_sweep_{file.stem}"
             spec = importlib.util.spec_from_file_location(mod_name, file)
             if spec is None or spec.loader is None:
-                raise _err(src, "function", ref, f"{file} cannot be imported as a module")
+                raise err(src, "function", ref, f"{file} cannot be imported as a module")
             module = importlib.util.module_from_spec(spec)
             sys.modules[mod_name] = module
             spec.loader.exec_module(module)
@@ -290,120 +277,14 @@ def _import_function(ref: Any, base: Path, src: str):
     except InputError:
         raise
     except Exception as exc:
-        raise _err(src, "function", ref, f"cannot import the module ({type(exc).__name__}: "
+        raise err(src, "function", ref, f"cannot import the module ({type(exc).__name__}: "
                    f"{str(exc).splitlines()[0] if str(exc) else ''})",
                    fix="check the module name; it is searched in the spec's "
                    "folder first, then on sys.path") from exc
     func = getattr(module, name, None)
     if func is None or not callable(func):
-        raise _err(src, "function", ref, f"module {mod_ref!r} has no function {name!r}")
+        raise err(src, "function", ref, f"module {mod_ref!r} has no function {name!r}")
     return func, module, local
-
-
-def _is_range(v: Any) -> bool:
-    return isinstance(v, dict) and bool(v) and set(v) <= set(RANGE_KEYS)
-
-
-def _flatten(table: dict, where: str, src: str) -> dict:
-    """``{monitoring: {fine: [..]}}`` -> ``{"monitoring.fine": [..]}`` (ranges stay whole)."""
-    out: dict = {}
-
-    def walk(node: dict, prefix: list[str]) -> None:
-        for key, v in node.items():
-            if isinstance(v, dict) and not _is_range(v):
-                if not v:
-                    raise _err(src, f"{where}.{join_path([*prefix, key])}", v, "an empty table")
-                walk(v, [*prefix, key])
-            else:
-                out[join_path([*prefix, key])] = v
-    walk(table, [])
-    return out
-
-
-def _values(name: str, v: Any, src: str) -> list:
-    where = f"grid.{name}"
-    if isinstance(v, str):
-        return parse_values(v, where, max_num=MAX_CELLS)
-    if isinstance(v, list):
-        if not v:
-            raise _err(src, where, v, "a grid parameter has no values")
-        for x in v:
-            if isinstance(x, (list, dict)):
-                raise _err(src, where, v, "each value must be a number, boolean, string or "
-                           "date (one value per cell, not a list or a table)")
-            if isinstance(x, float) and not np.isfinite(x):
-                raise _err(src, where, v, "values must be finite numbers")
-        return v
-    if isinstance(v, dict):
-        extra = [k for k in v if k not in RANGE_KEYS]
-        if extra or not {"start", "stop", "num"} <= set(v):
-            raise _err(src, where, v, "a range needs start, stop, num (and optionally "
-                       "log = true)")
-        start = want_number(v["start"], f"{where}.start", src)
-        stop = want_number(v["stop"], f"{where}.stop", src)
-        num = want_int(v["num"], f"{where}.num", src, lo=1, hi=MAX_CELLS)
-        log = want_bool(v.get("log", False), f"{where}.log", src)
-        return linspace_values(start, stop, num, log, where, value=v, max_num=MAX_CELLS,
-                               src=src)
-    raise _err(src, where, v, "must be a list of values, a string 'a:b:n' or "
-               "{start, stop, num}")
-
-
-def _grid(g: Any, src: str, *, nested: bool) -> dict:
-    g = want_table(g, "grid", src)
-    if not g:
-        raise _err(src, "grid", g, "the grid is empty: give at least one parameter")
-    flat = _flatten(g, "grid", src) if nested else g
-    return {name: _values(name, v, src) for name, v in flat.items()}
-
-
-def _design(d: Any, base: Path, src: str) -> pd.DataFrame:
-    d = want_table(d, "design", src)
-    extra = [k for k in d if k not in DESIGN_KEYS]
-    if extra:
-        raise _err(src, f"design.{extra[0]}", d[extra[0]],
-                   f"unknown key; {_did_you_mean(extra[0], DESIGN_KEYS)}known: "
-                   f"{list(DESIGN_KEYS)}")
-    if "file" in d:
-        return _design_file(want_str(d["file"], "design.file", src), base, src)
-    if d.get("sampler") != "latin_hypercube":
-        raise _err(src, "design.sampler", d.get("sampler"), "give file = 'designs.csv' or "
-                   "sampler = 'latin_hypercube' with n and bounds")
-    from scipy.stats import qmc
-
-    bounds = want_table(d.get("bounds"), "design.bounds", src)
-    if not bounds:
-        raise _err(src, "design.bounds", bounds, "a table name = [low, high] is needed")
-    n = want_int(d.get("n"), "design.n", src, lo=1, hi=MAX_CELLS)
-    seed = want_int(d.get("seed", 0), "design.seed", src, lo=0)
-    lo, hi = [], []
-    for name, b in bounds.items():
-        where = f"design.bounds.{name}"
-        if not (isinstance(b, list) and len(b) == 2):
-            raise _err(src, where, b, "must be [low, high] with low < high")
-        low, high = (want_number(x, where, src) for x in b)
-        if not low < high:
-            raise _err(src, where, b, "must be [low, high] with low < high")
-        lo.append(low)
-        hi.append(high)
-    sample = qmc.LatinHypercube(d=len(lo), rng=np.random.default_rng(seed)).random(n)
-    return pd.DataFrame(qmc.scale(sample, lo, hi), columns=list(bounds))
-
-
-def _design_file(name: str, base: Path, src: str) -> pd.DataFrame:
-    f = base / name
-    if not f.is_file():
-        raise _err(src, "design.file", str(f), "file not found (a CSV of designs)"
-                   if not f.exists() else "is not a regular file (a CSV of designs)")
-    try:
-        df = pd.read_csv(f)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
-            OSError, ValueError) as exc:
-        raise _err(src, "design.file", str(f), f"not a readable CSV of designs "
-                   f"({type(exc).__name__})") from None
-    if df.empty:
-        raise _err(src, "design.file", str(f), "has no design rows")
-    return df
 
 
 def run_spec(spec: SweepSpec, out: str | os.PathLike, *, scheduler: str | None = None,
