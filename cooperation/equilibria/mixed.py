@@ -294,7 +294,9 @@ def mixed_equilibria(game, method: str = "vertex_enumeration", tol: float = RTOL
         notes.append("a non-degenerate game has an odd number of equilibria; found "
                      f"{len(verified)}: completeness withdrawn")
         complete = False
-    verified.sort(key=lambda e: (tuple(-e[0]), tuple(-e[1])))
+    # order by the strategies rounded well above round-off, so that the order does not
+    # depend on the money unit (0.58333333 vs 0.58333334 must tie)
+    verified.sort(key=lambda e: (tuple(-np.round(e[0], 8)), tuple(-np.round(e[1], 8))))
     max_regret = max((_regret_money(An, Bn, spans, x, y) for x, y in verified), default=0.0)
     return MixedEquilibria(verified, degenerate, complete, finite, max_regret, subsets,
                            method, missed, rejected, cross, g, notes)
