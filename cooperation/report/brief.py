@@ -44,7 +44,6 @@ from .i18n import check_lang, tr, unit_label
 __all__ = ["Brief", "BriefSizes", "Section", "brief", "illustrative_note"]
 
 
-
 @dataclass(frozen=True)
 class BriefSizes:
     """Sizes of the simulated parts of a brief (small: a brief takes seconds)."""
@@ -56,8 +55,13 @@ class BriefSizes:
     sensitivity_runs: int = 100
 
     def __post_init__(self):
-        for name in ("fund_years", "mode_rounds", "mode_runs", "sensitivity_rounds",
-                     "sensitivity_runs"):
+        for name in (
+            "fund_years",
+            "mode_rounds",
+            "mode_runs",
+            "sensitivity_rounds",
+            "sensitivity_runs",
+        ):
             check_int(getattr(self, name), name, lo=2 if "rounds" in name else 1)
 
 
@@ -87,11 +91,13 @@ class Brief:
     facts: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
-    def to_html(self) -> str:
-        """The whole page: a self-contained HTML document (A4 print CSS)."""
+    def to_html(self, annex: bool = True) -> str:
+        """The whole page: a self-contained HTML document (A4 print CSS): the brief, one
+        printed page, then the annex of detail tables on the next (``annex=False``: the
+        brief alone)."""
         from .brief_html import render
 
-        return render(self, document=True)
+        return render(self, document=True, annex=annex)
 
     def _repr_html_(self) -> str:
         from .brief_html import render
@@ -120,8 +126,11 @@ class Brief:
             return write_workbook(self.tables, target)
         if ext == ".csv":
             return write_csv_tables(self.tables, target.with_suffix(""), bom=bom)
-        raise InputError("must end in .html (the page), .xlsx (the workbook) or .csv (a folder "
-                         "of tables)", field="path", value=str(path))
+        raise InputError(
+            "must end in .html (the page), .xlsx (the workbook) or .csv (a folder of tables)",
+            field="path",
+            value=str(path),
+        )
 
 
 # ---------------------------------------------------------------- the analyses
@@ -133,8 +142,16 @@ def _fund_assessed(scenario, fund) -> bool:
     raise InputError("must be 'auto', True or False", field="fund", value=fund)
 
 
-def brief(scenario, *, lang: str = "en", seed=0, fund="auto", spread: float = 0.2,
-          sizes: BriefSizes | None = None, sensitivity: bool = True) -> Brief:
+def brief(
+    scenario,
+    *,
+    lang: str = "en",
+    seed=0,
+    fund="auto",
+    spread: float = 0.2,
+    sizes: BriefSizes | None = None,
+    sensitivity: bool = True,
+) -> Brief:
     """One page of findings on a scenario, in English or Chinese (see the module notes).
 
     Parameters
@@ -176,8 +193,11 @@ def brief(scenario, *, lang: str = "en", seed=0, fund="auto", spread: float = 0.
     if isinstance(scenario, (str, os.PathLike)):
         scenario = load_scenario(scenario)
     if not isinstance(scenario, Scenario):
-        raise InputError("a brief needs a Scenario or a scenario file", field="scenario",
-                         value=type(scenario).__name__)
+        raise InputError(
+            "a brief needs a Scenario or a scenario file",
+            field="scenario",
+            value=type(scenario).__name__,
+        )
     lang = check_lang(lang)
     sizes = sizes or BriefSizes()
     seed = check_int(seed, "seed", lo=0)
@@ -186,15 +206,32 @@ def brief(scenario, *, lang: str = "en", seed=0, fund="auto", spread: float = 0.
     from . import brief_sections as S
 
     ctx = S.Context(scenario, lang, seed, sizes)
-    sections = [S.going_alone(ctx), S.fair_shares(ctx), S.compensation(ctx),
-                S.fund(ctx, _fund_assessed(scenario, fund)), S.holding(ctx)]
+    sections = [
+        S.going_alone(ctx),
+        S.fair_shares(ctx),
+        S.compensation(ctx),
+        S.fund(ctx, _fund_assessed(scenario, fund), refused=fund is False),
+        S.holding(ctx),
+    ]
     if sensitivity:
         sections.append(S.sensitivity(ctx, spread))
     sections.append(S.assumptions(ctx))
     note = illustrative_note(scenario)
-    notes = (tr("s.unit", lang, unit=unit_label(scenario.unit, lang)),
-             tr("s.illustrative", lang, what=note) if note else tr("s.no_illustrative", lang))
-    title = f"{tr('brief', lang)}: {scenario.name or scenario.source or ''}" if lang == "en" \
+    notes = (
+        tr("s.unit", lang, unit=unit_label(scenario.unit, lang)),
+        tr("s.illustrative", lang, what=note) if note else tr("s.no_illustrative", lang),
+    )
+    title = (
+        f"{tr('brief', lang)}: {scenario.name or scenario.source or ''}"
+        if lang == "en"
         else f"{tr('brief', lang)}：{scenario.name or scenario.source or ''}"
-    return Brief(title=title, lang=lang, unit=scenario.unit, sections=tuple(sections),
-                 tables=dict(ctx.tables), facts=dict(ctx.facts), notes=notes)
+    )
+    return Brief(
+        title=title,
+        lang=lang,
+        unit=scenario.unit,
+        sections=tuple(sections),
+        tables=dict(ctx.tables),
+        facts=dict(ctx.facts),
+        notes=notes,
+    )

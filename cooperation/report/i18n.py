@@ -77,6 +77,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "h.holding": ("5. Does cooperation hold under noise?", "五、合作能否在扰动下维持"),
     "h.sensitivity": ("6. What the answers depend on", "六、敏感性分析"),
     "h.assumptions": ("Assumptions and sources", "假设与数据来源"),
+    "h.annex": ("Annex: detail tables (not part of the one-page brief)",
+                "附件：明细表（不属于一页简报正文）"),
     # ------------------------------------------------------------- table columns
     "col.jurisdiction": ("jurisdiction", "地区"),
     "col.alone_action": ("action alone", "单独行动"),
@@ -176,13 +178,18 @@ TERMS: dict[str, tuple[str, str]] = {
                "在 {conf} CVaR 下保持偿付能力的应急基金：成员每年缴款 {members}（按{key}分摊），"
                "上级配套 {cofunding}（为成员缴款的 {ratio} 倍）。在另外 {years} 个模拟年份中，"
                "资金不足的年份占 {short}。"),
+    "s.fund_off": ("Not assessed: left out on request (--no-fund, co.brief(..., fund=False)).",
+                   "未评估：按要求略去（--no-fund，co.brief(..., fund=False)）。"),
     "s.fund_infeasible": ("No fund meets the solvency rule: {message}",
                           "没有满足偿付要求的基金方案：{message}"),
-    "s.no_fund": ("Not assessed: the scenario gives no fiscal capacity for its members, "
-                  "the data a fund's contributions are checked against (brief(..., fund=True) "
-                  "assesses it anyway).",
-                  "未评估：情景未给出各成员的财政能力，无法核对基金缴款（可用 brief(..., "
-                  "fund=True) 强制评估）。"),
+    "s.no_fund": ("Not assessed: a fund is assessed only when every member states its fiscal "
+                  "capacity, the data its contributions are checked against, and the scenario "
+                  "gives none for {missing}. To assess it, give each member's capacity in the "
+                  "scenario, or pass --fund (co.brief(..., fund=True)) for uncapped "
+                  "contributions.",
+                  "未评估：只有每个成员都给出财政能力（核对基金缴款的依据）时才评估应急基金，"
+                  "而情景未给出{missing}的财政能力。如需评估，请在情景中给出各成员的 capacity，"
+                  "或使用 --fund（co.brief(..., fund=True)），缴款不设上限。"),
     "s.modes": ("Under noise ({noise} of actions flipped) and a crisis year at round {shock}: "
                 "with audits and fines (q = {q}, accuracy {a}, fine {fine}, the least that "
                 "deters) {h} of jurisdiction-years cooperate and {hc} of runs collapse; with "
@@ -201,9 +208,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "s.rests": ("Rests on", "依据"),
     "s.sizes": ("Every simulated number uses seed {seed}: {years} fund years, {runs} runs x "
                 "{rounds} rounds of repeated play, {sruns} runs x {srounds} rounds per "
-                "sensitivity point. The workbook holds every table.",
+                "sensitivity point. The annex holds the detail tables, the workbook (.xlsx) every "
+                "table.",
                 "所有模拟结果的随机种子为 {seed}：基金模拟 {years} 年；重复博弈 {runs} 次 × {rounds} "
-                "轮；敏感性分析每点 {sruns} 次 × {srounds} 轮。全部表格见工作簿。"),
+                "轮；敏感性分析每点 {sruns} 次 × {srounds} 轮。明细表见附件，全部表格见工作簿（.xlsx）。"),
     "s.file": ("Scenario file: {path}", "情景文件：{path}"),
     "illustrative_params": ("illustrative parameters", "示意性参数"),
     "r.alone": ("the scenario's probabilities, damages and costs; pure Nash equilibria and the "

@@ -70,14 +70,22 @@ def test_brief_of_xinan_is_fast_and_quotes_the_library(xinan_en):
     assert b.facts["least_subsidy"] == pytest.approx(comp.subsidy, rel=1e-12)
     rules = co.compare_rules(s)
     core = rules["in_core"].groupby(level="rule").first()
-    assert set(b.facts["rules_in_core"]) == {r for r, v in core.items()
-                                             if v is not None and bool(v)}
-    assert math.isnan(b.facts["fund_members"])          # no capacities: not assessed
+    assert set(b.facts["rules_in_core"]) == {
+        r for r, v in core.items() if v is not None and bool(v)
+    }
+    assert math.isnan(b.facts["fund_members"])  # no capacities: not assessed
     fund = next(x for x in b.sections if x.key == "fund")
     assert fund.sentences[0].startswith("Not assessed")
     keys = [x.key for x in b.sections]
-    assert keys == ["alone", "shares", "compensation", "fund", "holding", "sensitivity",
-                    "assumptions"]
+    assert keys == [
+        "alone",
+        "shares",
+        "compensation",
+        "fund",
+        "holding",
+        "sensitivity",
+        "assumptions",
+    ]
 
 
 def test_every_number_has_its_unit_and_illustrative_parameters_are_marked(xinan_en):
@@ -116,8 +124,14 @@ def test_page_is_self_contained_and_every_image_decodes(xinan_en):
 
 def test_text_is_escaped():
     s = co.load_scenario(XINAN)
-    evil = co.Scenario(s.jurisdictions, s.hazards, s.actions, unit=s.unit,
-                       name="<script>alert(1)</script>", sources=s.sources)
+    evil = co.Scenario(
+        s.jurisdictions,
+        s.hazards,
+        s.actions,
+        unit=s.unit,
+        name="<script>alert(1)</script>",
+        sources=s.sources,
+    )
     html = co.brief(evil, sensitivity=False, sizes=SMALL).to_html()
     assert "<script>" not in html and "&lt;script&gt;" in html
 
@@ -125,17 +139,28 @@ def test_text_is_escaped():
 def test_chinese_brief_uses_the_fields_terms(riskpool_zh):
     b = riskpool_zh
     text = b.to_html()
-    for term in ("属地管理", "纳什均衡", "社会最优", "沙普利值", "核仁", "核心", "转移支付",
-                 "发生地为主、波及地为辅", "应急基金", "生态补偿"):
+    for term in (
+        "属地管理",
+        "纳什均衡",
+        "社会最优",
+        "沙普利值",
+        "核仁",
+        "核心",
+        "转移支付",
+        "发生地为主、波及地为辅",
+        "应急基金",
+        "生态补偿",
+    ):
         assert term in text, term
     assert '<html lang="zh-CN">' in text
-    assert "百万欧元" in text                                  # the unit in Chinese
+    assert "百万欧元" in text  # the unit in Chinese
 
 
 def test_fund_is_the_design_fund_answer(riskpool_zh):
     b = riskpool_zh
-    f = co.design_fund(co.load_scenario(RISKPOOL), confidence=0.95,
-                       years=co.report.BriefSizes().fund_years, seed=0)
+    f = co.design_fund(
+        co.load_scenario(RISKPOOL), confidence=0.95, years=co.report.BriefSizes().fund_years, seed=0
+    )
     assert b.facts["fund_members"] == pytest.approx(f.total_contributions, rel=1e-12)
     assert b.facts["fund_cofunding"] == pytest.approx(f.cofunding, rel=1e-12)
     assert b.facts["fund_ratio"] == pytest.approx(f.cofunding / f.total_contributions)
@@ -150,9 +175,12 @@ def test_same_seed_same_brief():
 
 
 def _scaled(s, k):
-    juris = [dataclasses.replace(j, costs={a: float(c) * k for a, c in
-                                            zip(s.action_names, s.costs[i], strict=True)})
-             for i, j in enumerate(s.jurisdictions)]
+    juris = [
+        dataclasses.replace(
+            j, costs={a: float(c) * k for a, c in zip(s.action_names, s.costs[i], strict=True)}
+        )
+        for i, j in enumerate(s.jurisdictions)
+    ]
     hz = [dataclasses.replace(h, damage=h.damage * k) for h in s.hazards]
     return co.Scenario(juris, hz, s.actions, unit=s.unit, name=s.name, sources=s.sources)
 
@@ -200,12 +228,19 @@ def test_workbook_cells_cannot_run_as_formulas(tmp_path):
     s = co.load_scenario(XINAN)
     names = {"Anhui": "=HYPERLINK(1)", "Zhejiang": "@Zhe"}
     juris = [dataclasses.replace(j, name=names[j.name]) for j in s.jurisdictions]
+
     def rename(x):
         return {names[k]: v for k, v in x.items()} if isinstance(x, dict) else x
 
-    hz = [dataclasses.replace(h, origins=[names[o] for o in h.origins],
-                              spillover=rename(h.spillover), prevention=rename(h.prevention))
-          for h in s.hazards]
+    hz = [
+        dataclasses.replace(
+            h,
+            origins=[names[o] for o in h.origins],
+            spillover=rename(h.spillover),
+            prevention=rename(h.prevention),
+        )
+        for h in s.hazards
+    ]
     b = co.brief(co.Scenario(juris, hz, s.actions, unit=s.unit), sensitivity=False, sizes=SMALL)
     ws = openpyxl.load_workbook(b.save(tmp_path / "x.xlsx"))["compensation"]
     cells = [r[0].value for r in ws.iter_rows(min_row=2)]
