@@ -42,8 +42,17 @@ def test_failed_writer_leaves_old_file_and_no_temporary(tmp_path):
     assert sorted(x.name for x in tmp_path.iterdir()) == ["c.json"]
 
 
-def test_json_nan_becomes_null(tmp_path):
+def test_json_nan_and_inf_are_explicit_strings_with_their_meaning(tmp_path):
+    """Strict JSON (no bare NaN), and "unknown" (NaN) differs from "no cap" (Infinity)."""
+    import json
+
     import numpy as np
 
-    p = atomic_write_json(tmp_path / "d.json", {"x": np.float64("nan"), "y": np.arange(2)})
-    assert p.read_text().replace(" ", "").replace("\n", "") == '{"x":null,"y":[0,1]}'
+    from cooperation._io import NON_FINITE
+
+    p = atomic_write_json(tmp_path / "d.json", {"x": np.float64("nan"), "y": np.arange(2),
+                                                 "cap": float("inf")})
+    data = json.loads(p.read_text(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert data["x"] == "NaN" and data["cap"] == "Infinity" and data["y"] == [0, 1]
+    assert data["non_finite_values"] == {"NaN": NON_FINITE["NaN"],
+                                         "Infinity": NON_FINITE["Infinity"]}
