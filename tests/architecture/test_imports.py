@@ -25,6 +25,7 @@ LAYERS = [
     ["_random"],
     ["_numeric"],
     ["_io"],
+    ["_progress"],             # the shared progress bar (tqdm on a terminal only)
     ["lp"],
     ["_result"],
     ["games"],
