@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InputError
+from ..errors import CooperationError, InputError
 from ._common import check_out, integer, number, print_table, save_figure
 
 __all__ = ["register", "run"]
@@ -90,11 +90,25 @@ def run(args, out) -> int:
         overrides["measure"] = measure
     if args.seed is not None:
         overrides["seed"] = integer(args.seed, "--seed", lo=0)
-    spec = load_spec(args.spec, **overrides)
     workers = None if args.workers is None else integer(args.workers, "--workers", lo=1)
+    spec = load_spec(args.spec, **overrides)
     progress = args.progress or ("bar" if sys.stderr.isatty() else "log")
     df, seconds = run_spec(spec, args.out, scheduler=args.scheduler, serial=args.serial,
                            workers=workers, checkpoint=args.checkpoint, progress=progress)
+    # the table is written; the figure next; printing (which a closed pipe can end) last
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from ..report.sweep_figure import sweep_figure
+
+        kwargs = {} if level is None else {"level": level}
+        try:
+            fig, _ = sweep_figure(df, **kwargs)
+            save_figure(fig, args.plot, pext)
+        except CooperationError as exc:
+            raise InputError(f"{exc.rule}; the table was written to {args.out}",
+                             field="--plot", value=args.plot, fix=exc.fix) from exc
     meta = df.attrs.get("sweep", {})
     print(f"Sweep {spec.name or meta.get('func')}: {len(df)} cells, parameters "
           f"{', '.join(meta.get('parameters', []))}; outcomes "
@@ -105,13 +119,5 @@ def run(args, out) -> int:
         print(f"... {len(df) - 10} more rows", file=out)
     print(f"\nwrote {args.out}", file=out)
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from ..report.sweep_figure import sweep_figure
-
-        kwargs = {} if level is None else {"level": level}
-        fig, _ = sweep_figure(df, **kwargs)
-        save_figure(fig, args.plot, pext)
         print(f"wrote {args.plot}", file=out)
     return 0

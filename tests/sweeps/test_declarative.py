@@ -298,3 +298,17 @@ def test_vary_values_are_typed():
     assert parse_values("1,2.5,true,tft", "v", max_num=10) == [1, 2.5, True, "tft"]
     with pytest.raises(InputError, match="a:b:n or a:b:n:log"):
         parse_values("0:1:3:lin", "v", max_num=10)
+
+
+def test_a_figure_that_cannot_be_drawn_keeps_the_table(tmp_path, capsys):
+    """The table is written before the figure is drawn, and the error says where it is."""
+    pytest.importorskip("matplotlib")
+    (tmp_path / "fcells_d2.py").write_text("def f(mode, seed):\n    return {'y': len(mode)}\n")
+    (tmp_path / "s.toml").write_text('function = "fcells_d2.py:f"\n[grid]\n'
+                                     'mode = ["peer", "hierarchy"]\n')
+    out = tmp_path / "o.csv"
+    assert main(["sweep", str(tmp_path / "s.toml"), "--out", str(out), "--plot",
+                 str(tmp_path / "p.png"), "--serial", "--progress", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "needs a numeric setting" in err and f"the table was written to {out}" in err
+    assert pd.read_csv(out)["y"].tolist() == [4, 9]
