@@ -62,11 +62,6 @@ KNOWN = {
         "design_fund has no upper bound on years (simulate_losses runs on; the fund "
         "modules are being rewritten in the working tree, so the MAX_YEARS check is theirs)"
     ),
-    ("fund", "--reserve", "0"): (
-        "outcome._key_verdict: sol.col_duals of a lazily cut LP assigned to the members' "
-        "reduced costs with the wrong length (ValueError: shape mismatch); fund modules "
-        "under rewrite in the working tree"
-    ),
 }
 #: the cases read by the fuzzer (county, 3,000 jurisdictions, is too slow per run)
 CASES = ("baiyangdian", "chishui", "jingjinji", "riskpool", "typhoon", "xinan")
