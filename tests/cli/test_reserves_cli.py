@@ -58,7 +58,7 @@ def test_a_bad_number_is_one_line_and_exit_2(cli, flag, text):
 
 
 def test_screen_fits_and_explains(cli):
-    r = cli(*ARGS[:-1])
+    r = cli(*ARGS)
     assert r.code == 0 and r.width <= 100
     for col in ("capacity_dual:", "demand_dual:"):
         assert col in r.out
