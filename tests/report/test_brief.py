@@ -1,5 +1,7 @@
-"""co.brief: its numbers are the library's, its page is self-contained, its workbook opens,
-its words are the field's in Chinese, and it does not depend on the money unit."""
+"""co.brief: its numbers are the library's, its page is self-contained and keeps every
+statement while the detail tables go to the annex, its workbook opens, its words are the
+field's in Chinese, it says why the fund is not assessed, and it does not depend on the
+money unit. (That the page prints on one A4 page is checked in a browser: test_browser.)"""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cooperation as co
 from cooperation.errors import InputError
@@ -260,3 +264,121 @@ def test_bad_input_names_the_field():
 def test_fund_true_assesses_without_capacities():
     b = co.brief(XINAN, fund=True, sensitivity=False, sizes=SMALL)
     assert b.facts["fund_members"] > 0 and np.isfinite(b.facts["fund_cofunding"])
+
+
+# ---------------------------------------------------------------- the fund's rule
+def _without_capacity(path, names):
+    s = co.load_scenario(path)
+    juris = [
+        dataclasses.replace(j, capacity=math.nan) if j.name in names else j for j in s.jurisdictions
+    ]
+    return co.Scenario(juris, s.hazards, s.actions, unit=s.unit, name=s.name, sources=s.sources)
+
+
+def _fund_text(b) -> str:
+    return " ".join(next(s for s in b.sections if s.key == "fund").sentences)
+
+
+def test_fund_not_assessed_says_the_rule_who_lacks_a_capacity_and_how(xinan_en):
+    """The fund is assessed only when every member states a fiscal capacity; the page says
+    so, names who lacks one, and how to assess it (capacities, or --fund / fund=True)."""
+    from markupsafe import escape
+
+    b = xinan_en[0]
+    text = _fund_text(b)
+    assert "only when every member states its fiscal capacity" in text
+    assert "Anhui, Zhejiang" in text
+    assert "capacity in the scenario" in text and "--fund" in text and "fund=True" in text
+    assert str(escape(text)) in b.to_html(annex=False)  # on the page itself
+
+    zh = co.brief(
+        _without_capacity(RISKPOOL, {"Baltora"}), lang="zh", sensitivity=False, sizes=SMALL
+    )
+    assert math.isnan(zh.facts["fund_members"])
+    text = _fund_text(zh)
+    assert text.startswith("未评估") and "财政能力" in text and "--fund" in text
+    assert "Baltora" in text
+    assert not any(p in text for p in ("Alpland", "Coastia", "Danubia", "Estmark"))
+
+    off = co.brief(RISKPOOL, fund=False, sensitivity=False, sizes=SMALL)
+    assert math.isnan(off.facts["fund_members"])
+    assert "on request" in _fund_text(off) and "--no-fund" in _fund_text(off)
+
+
+# ---------------------------------------------------------------- one page and an annex
+def test_page_keeps_every_statement_and_the_annex_holds_the_tables(xinan_en):
+    from markupsafe import escape
+
+    from cooperation.report.brief_html import CSS
+    from cooperation.report.i18n import tr
+
+    b = xinan_en[0]
+    full, main = b.to_html(), b.to_html(annex=False)
+    head = tr("h.annex", "en")
+    assert "not part of the one-page brief" in head
+    assert head in full and head not in main and 'class="annex"' not in main
+    page, annex = full.split('<div class="annex"', 1)
+    assert page == main.split("</body>", 1)[0][: len(page)]  # the same page, annex or not
+    assert "<table" not in page  # detail tables only in the annex
+    assert annex.count("<table") == sum(s.table is not None for s in b.sections) >= 6
+    for s in b.sections:  # every statement, with its unit and what it rests on
+        for t in s.sentences:
+            assert str(escape(t)) in page, t
+        if s.rests_on:
+            assert str(escape(s.rests_on)) in page, s.key
+        if s.table is not None:
+            assert str(escape(s.heading)) in annex, s.key
+    assert page.count("<img") == sum(bool(s.figure) for s in b.sections) == 4  # no fund
+    printed = CSS.split("@media print", 1)[1]
+    assert ".annex" in printed and "break-before: page" in printed
+    assert "@page { size: A4; margin: 12mm; }" in CSS and "column-count: 2" in CSS
+
+
+def _png_inches(png: bytes) -> tuple[float, float]:
+    """Width and height of a PNG in inches, from its IHDR and pHYs chunks."""
+    import struct
+
+    w, h = struct.unpack(">II", png[16:24])
+    k = png.index(b"pHYs")
+    ppm_x, ppm_y, unit = struct.unpack(">IIB", png[k + 4 : k + 13])
+    assert unit == 1  # pixels per metre
+    return w / (ppm_x * 0.0254), h / (ppm_y * 0.0254)
+
+
+@pytest.mark.parametrize("which", ["xinan_en", "riskpool_zh"])
+def test_figures_are_one_column_wide(which, request):
+    """A figure wider than the page's column would be scaled down, and its type with it:
+    every figure is FIG_WIDTH wide (tight bounding box: a little less), none taller than
+    a third of the column."""
+    from cooperation.report._brief_text import FIG_WIDTH
+
+    b = request.getfixturevalue(which)
+    b = b[0] if isinstance(b, tuple) else b
+    figures = [s.figure for s in b.sections if s.figure]
+    assert len(figures) >= 4
+    for png in figures:
+        w, h = _png_inches(png)
+        assert FIG_WIDTH - 0.25 <= w <= FIG_WIDTH + 0.02, w
+        assert h <= 2.5, h
+
+
+_TEXT = st.text(
+    st.sampled_from(list("abcdefgh-()：，") + [" ", " ", "合", "作", "补", "助"]), max_size=120
+)
+
+
+@given(_TEXT, st.integers(4, 80))
+def test_title_wrap_keeps_every_character_within_the_width(text, width):
+    """Lines are at most ``width`` wide (a Chinese character counts two) unless a line is a
+    single Latin word longer than that; no character is lost, no Latin word is cut."""
+    import re
+
+    from cooperation.report._brief_text import _wrap
+
+    out = _wrap(text, width)
+    assert re.sub(r"\s", "", out) == re.sub(r"\s", "", text)
+    for line in out.split("\n"):
+        size = sum(2 if ord(c) > 0x2E80 else 1 for c in line)
+        assert size <= width or " " not in line and not any(ord(c) > 0x2E80 for c in line)
+    words = re.findall(r"[^\s\u2e80-\U0010ffff]+", text)
+    assert re.findall(r"[^\s\u2e80-\U0010ffff]+", out) == words
