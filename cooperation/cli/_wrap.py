@@ -24,11 +24,20 @@ def say(out, text: str, indent: str = "") -> None:
     >>> max(len(line) for line in buf.getvalue().splitlines()) <= WIDTH
     True
     """
-    while text.startswith("\n"):          # leading blank lines stay blank lines
+    while text.startswith("\n"):  # leading blank lines stay blank lines
         print("", file=out)
         text = text[1:]
-    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ",
-                        break_on_hyphens=False, break_long_words=False), file=out)
+    print(
+        textwrap.fill(
+            text,
+            WIDTH,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,
+            break_long_words=False,
+        ),
+        file=out,
+    )
 
 
 def explain(out, why: dict, indent: str = "  ") -> None:
@@ -51,5 +60,6 @@ def renamed(flags: dict):
         flag = flags.get(exc.field)
         if flag is None:
             raise
-        raise type(exc)(exc.rule, field=flag, value=exc.value, source=exc.source,
-                        fix=exc.fix) from None
+        raise type(exc)(
+            exc.rule, field=flag, value=exc.value, source=exc.source, fix=exc.fix
+        ) from None

@@ -270,7 +270,9 @@ class SimulationResult(ResultMixin):
         if math.isnan(self.welfare_ratio):
             why["welfare_ratio"] = (
                 f"defined only when the optimum's welfare is > 0 (here "
-                f"{self.optimum_welfare:.4g}: payoffs are net costs); compare welfare_share"
+                f"{self.optimum_welfare:.4g}"
+                + (": payoffs are net costs" if self.optimum_welfare < 0 else "")
+                + "); compare welfare_share"
             )
         rec = self.recovery_median
         if self.recovery is None:
