@@ -144,10 +144,11 @@ class DaskExecutor(_Base):
                 futures = {}
                 if not lost:
                     probe, losses = None, 0
-                elif probe is None:
-                    probe, losses = min(pending), 0
-                else:
-                    losses += 1
+                elif len(batch) > 1:
+                    probe, losses = min(pending), 0     # next: the lowest chunk alone
+                else:                                   # it ran alone: its worker died
+                    losses = losses + 1 if probe == batch[0] else 1
+                    probe = batch[0]
                     if losses > self.retries:
                         raise _crash_error(pending[probe], "the worker running it alone "
                                            f"died {losses} time{'s' if losses > 1 else ''}")

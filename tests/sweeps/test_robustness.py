@@ -336,7 +336,7 @@ def test_dask_resubmits_after_losing_its_workers_and_names_a_crashing_cell(tmp_p
         assert not marker.exists()                          # the worker did crash once
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         with pytest.raises(SolverError, match="cell 0 crashed the Dask worker") as info:
-            co.sweep(crash_always, {"x": [0, 1]}, progress=False,
+            co.sweep(crash_always, {"x": [0]}, progress=False,
                      executor=DaskExecutor(client, chunksize=1, retries=0))
         assert "parameters {'x': 0}" in str(info.value) and "\n" not in str(info.value)
 
