@@ -11,7 +11,8 @@ import numpy as np
 from ...errors import InputError
 from ...lp import STATUS_ITERATION, STATUS_OPTIMAL, LinearProgram, LPSolution, solve_lp
 from ...lp.lazy import solve_lazy
-from .model import FundLP, Generator, build, build_master
+from .generator import Generator, build_master
+from .model import FundLP, build
 
 __all__ = ["BACKENDS", "Solved", "alpha_of", "check_backend", "solve_fund"]
 
