@@ -22,7 +22,9 @@ and the assumption it rests on:
 6. what the answers hinge on (:func:`cooperation.sensitivity`, a tornado).
 
 The :class:`Brief` it returns renders as self-contained HTML (figures as
-base64 PNG, no external requests; print CSS for A4) and saves as ``.html`` or
+base64 PNG, no external requests) that prints the brief on one A4 page, its
+sections in two columns, and the sections' detail tables on an annex page
+after it (:mod:`cooperation.report.brief_html`); it saves as ``.html`` or
 ``.xlsx`` (one sheet per table, units in the headers). Every random part has
 a seed (default 0) and small sizes (:class:`BriefSizes`), so a brief of a
 two- or three-jurisdiction case takes a few seconds.
