@@ -121,7 +121,8 @@ def finish(fig, lang: str, legend_above: bool = False) -> bytes:
     """A brief's figure as PNG: no type larger than :data:`FIG_FONT` points (the title one
     point larger, re-wrapped to the column and centred on the figure), so the page prints
     all figures alike. ``legend_above``: the legend in one row between the title and the
-    axes, where it covers no bar of a short figure. Drawn in the shared style of ``lang`` (its fonts)."""
+    axes, where it covers no bar of a short figure. Drawn in the shared style of ``lang``
+    (its fonts)."""
     from .style import style
 
     with style(lang):
