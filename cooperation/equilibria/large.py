@@ -7,18 +7,25 @@ outside option (by default the status quo of :mod:`.status_quo`).
 For a :class:`~cooperation.NormalFormGame` (or a small scenario, whose payoff
 tensor has at most ``tensor_max_profiles`` cells) these come from the tensor,
 with exact answers: the social optimum, the worst-welfare pure Nash
-equilibrium. For a large scenario no tensor can exist, so everything is
-evaluated with ``scenario.payoffs(profiles)`` on a handful of profiles,
-``scenario.deviation_payoffs(profile)`` and ``scenario.welfare_deviations(profile)``
-(``O(nnz)`` per call), and the two searches are heuristics that say so:
+equilibrium. For a large scenario no tensor can exist; the same answers come
+from the MILPs of :mod:`.milp` on the scenario's structure (each hazard's loss
+tabulated over the configurations of the few jurisdictions it involves), proved
+optimal by HiGHS:
 
-* default target: the best of the welfare 1-opt local maxima reached by
-  coordinate ascent from everyone-cooperates and from everyone-self (no
-  single jurisdiction can raise total welfare by changing its level), not
-  certified globally optimal;
-* ``"nash"`` outside option: a pure Nash equilibrium reached by asynchronous
-  best-response dynamics from everyone-self (the status quo 属地 start), not
-  certified to be the worst-welfare equilibrium.
+* default target: the social optimum (``optimum_milp``), exact; on the MILP time
+  limit, or with a hazard too large to tabulate, the best profile found, with
+  its gap to the bound;
+* ``"nash"`` outside option: the worst-welfare pure Nash equilibrium
+  (``equilibrium_milp``), exact; "no pure equilibrium" is then a proof too.
+
+Where the MILP cannot run (a hazard beyond ``MAX_HAZARD_CONFIGS``), the two
+searches of earlier versions remain, and say that they are heuristics:
+
+* welfare 1-opt local maxima by coordinate ascent from everyone-cooperates and
+  from everyone-self (no single jurisdiction can raise total welfare by changing
+  its level);
+* a pure Nash equilibrium reached by asynchronous best-response dynamics from
+  everyone-self (the status quo 属地 start), not certified worst.
 
 Both searches move several jurisdictions per round, but only jurisdictions
 whose hazards are pairwise disjoint (they share no hazard), so the moves do
@@ -36,15 +43,94 @@ ch. 19 (local search, 1-opt neighbourhoods).
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .._numeric import RTOL, gap_tol, span
+from ..errors import InputError
+from .milp import equilibrium_milp, hazard_table, optimum_milp
 from .pure import pure_equilibria
 from .status_quo import status_quo
 from .welfare import social_optimum
 
-__all__ = ["default_target", "nash_outside", "welfare_local_optimum",
-           "best_response_dynamics_sparse"]
+__all__ = [
+    "default_target",
+    "nash_outside",
+    "welfare_local_optimum",
+    "best_response_dynamics_sparse",
+    "scenario_table",
+    "scale_optimum",
+    "scale_equilibrium",
+]
+
+_MEMO: dict = {}
+
+
+def _memo(scenario) -> dict:
+    """Per-scenario store of the hazard table and the MILP answers (a scenario is
+    immutable; the entry goes when the scenario does)."""
+    key = id(scenario)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0]() is scenario:
+        return hit[1]
+    store: dict = {}
+    _MEMO[key] = (weakref.ref(scenario, lambda _r, k=key: _MEMO.pop(k, None)), store)
+    return store
+
+
+def scenario_table(scenario):
+    """The scenario's :class:`~.milp.HazardTable`, tabulated once per scenario object."""
+    store = _memo(scenario)
+    if "table" not in store:
+        store["table"] = hazard_table(scenario)
+    return store["table"]
+
+
+def scale_optimum(scenario, time_limit=None):
+    """The social optimum of a large scenario: the MILP (exact, or bounded with its gap);
+    hazards too large to tabulate get the MILP's profile improved by coordinate ascent.
+    Solved once per scenario and time limit."""
+    store = _memo(scenario)
+    key = ("optimum", time_limit)
+    if key in store:
+        return store[key]
+    sol = optimum_milp(scenario, table=scenario_table(scenario), time_limit=time_limit)
+    if sol.kind != "exact":
+        a, w, _ = welfare_local_optimum(scenario, starts=(sol.profile,))
+        if w > sol.value:
+            from dataclasses import replace
+
+            sol = replace(
+                sol,
+                profile=a,
+                value=w,
+                gap=max(0.0, sol.bound - w),
+                message=f"within {max(0.0, sol.bound - w):.6g} of the optimum "
+                "(MILP profile improved by coordinate ascent)",
+            )
+    store[key] = sol
+    return sol
+
+
+def scale_equilibrium(scenario, worst: bool = True, time_limit=None):
+    """The worst (or best) pure NE of a large scenario by MILP, or None when a hazard is
+    too large to tabulate (then only best-response dynamics can find one). Solved once
+    per scenario, side and time limit."""
+    store = _memo(scenario)
+    key = ("equilibrium", worst, time_limit)
+    if key in store:
+        return store[key]
+    try:
+        sol = equilibrium_milp(
+            scenario, worst=worst, table=scenario_table(scenario), time_limit=time_limit
+        )
+    except InputError:
+        if scenario_table(scenario).exact.all():
+            raise
+        sol = None
+    store[key] = sol
+    return sol
 
 
 def default_target(model) -> tuple[np.ndarray, bool, str]:
@@ -55,10 +141,21 @@ def default_target(model) -> tuple[np.ndarray, bool, str]:
         if len(opt.ties) > 1:
             note += f"; {len(opt.ties)} profiles tie, the lexicographically first is used"
         return np.array(opt.profile, dtype=np.intp), True, note
-    a, w, rounds = welfare_local_optimum(model.scenario)
-    return a, False, (f"welfare 1-opt local maximum by coordinate ascent ({rounds} rounds; "
-                      "no single jurisdiction can raise welfare by changing its level); "
-                      "NOT certified globally optimal: the tensor is too large")
+    sol = scale_optimum(model.scenario)
+    if sol.kind == "exact":
+        return (
+            sol.profile,
+            True,
+            (
+                "social optimum by MILP on the scenario's hazard structure "
+                "(proved optimal by HiGHS; no payoff tensor)"
+            ),
+        )
+    return (
+        sol.profile,
+        False,
+        (f"best profile found by MILP, {sol.message}; NOT certified globally optimal"),
+    )
 
 
 def nash_outside(model) -> tuple[np.ndarray, str, np.ndarray | None]:
@@ -68,21 +165,52 @@ def nash_outside(model) -> tuple[np.ndarray, str, np.ndarray | None]:
         sq = status_quo(model.game)
         if sq.pure:
             regret = pure_equilibria(model.game).max_regret
-            note = (f"worst-welfare pure Nash equilibrium ({sq.n_equilibria} pure "
-                    f"equilibria; certified by exhaustive check, max regret "
-                    f"{regret:.2g})")
+            note = (
+                f"worst-welfare pure Nash equilibrium ({sq.n_equilibria} pure "
+                f"equilibria; certified by exhaustive check, max regret "
+                f"{regret:.2g})"
+            )
             return sq.values, note, np.array(sq.profile, dtype=np.intp)
-        return sq.values, ("no pure Nash equilibrium: each jurisdiction's maximin value "
-                           "(mixed security level) is used"), None
+        return (
+            sq.values,
+            (
+                "no pure Nash equilibrium: each jurisdiction's maximin value "
+                "(mixed security level) is used"
+            ),
+            None,
+        )
+    sol = scale_equilibrium(model.scenario)
+    if sol is not None and sol.kind != "none":
+        exact = sol.kind == "exact"
+        note = (
+            f"worst-welfare pure Nash equilibrium by MILP on the scenario's hazard "
+            f"structure ({'proved by HiGHS' if exact else sol.message}; no payoff tensor)"
+        )
+        return model.payoffs(sol.profile)[0], note, sol.profile
+    if sol is not None:
+        a0 = np.zeros(model.n, dtype=np.intp)
+        return (
+            model.payoffs(a0)[0],
+            (
+                "no pure Nash equilibrium (proved: the Nash MILP is "
+                "infeasible); the outside option is everyone-self "
+                "(status quo), which is NOT an equilibrium here"
+            ),
+            a0,
+        )
     a, ok, rounds = best_response_dynamics_sparse(model.scenario)
     if ok:
-        note = (f"pure Nash equilibrium reached by asynchronous best-response dynamics from "
-                f"everyone-self in {rounds} rounds (verified: no profitable deviation); "
-                "NOT certified to be the worst-welfare equilibrium: the tensor is too large")
+        note = (
+            f"pure Nash equilibrium reached by asynchronous best-response dynamics from "
+            f"everyone-self in {rounds} rounds (verified: no profitable deviation); "
+            "NOT certified to be the worst-welfare equilibrium: the tensor is too large"
+        )
         return model.payoffs(a)[0], note, a
     a0 = np.zeros(model.n, dtype=np.intp)
-    note = (f"best-response dynamics did not settle in {rounds} rounds; the outside option "
-            "is everyone-self (status quo), which is NOT an equilibrium here")
+    note = (
+        f"best-response dynamics did not settle in {rounds} rounds; the outside option "
+        "is everyone-self (status quo), which is NOT an equilibrium here"
+    )
     return model.payoffs(a0)[0], note, a0
 
 
@@ -92,22 +220,26 @@ def _disjoint_moves(candidates: np.ndarray, gains: np.ndarray, hazards_of) -> np
     used = np.zeros(hazards_of.shape[0], dtype=bool)
     chosen = []
     for j in candidates[np.argsort(-gains, kind="stable")]:
-        hs = hazards_of.indices[hazards_of.indptr[j]:hazards_of.indptr[j + 1]]
+        hs = hazards_of.indices[hazards_of.indptr[j] : hazards_of.indptr[j + 1]]
         if not used[hs].any():
             used[hs] = True
             chosen.append(j)
     return np.array(chosen, dtype=np.intp)
 
 
-def welfare_local_optimum(scenario, max_rounds: int = 10_000,
-                          tol: float = RTOL) -> tuple[np.ndarray, float, int]:
-    """Best welfare 1-opt local maximum from everyone-cooperates and everyone-self."""
+def welfare_local_optimum(
+    scenario, max_rounds: int = 10_000, tol: float = RTOL, starts=None
+) -> tuple[np.ndarray, float, int]:
+    """Best welfare 1-opt local maximum by coordinate ascent from each start (default:
+    everyone-cooperates and everyone-self; a start is a level or a profile)."""
     inv = scenario.involvement.tocsc()
     n = scenario.n_players
     best = None
     total_rounds = 0
-    for start in (scenario.cooperative_level, 0):
-        a = np.full(n, start, dtype=np.intp)
+    if starts is None:
+        starts = (scenario.cooperative_level, 0)
+    for start in starts:
+        a = np.broadcast_to(np.asarray(start, dtype=np.intp), (n,)).copy()
         for _ in range(max_rounds):
             total_rounds += 1
             dW = scenario.welfare_deviations(a)
@@ -128,8 +260,9 @@ def welfare_local_optimum(scenario, max_rounds: int = 10_000,
     return best[0], best[1], total_rounds
 
 
-def best_response_dynamics_sparse(scenario, max_rounds: int = 10_000,
-                                  tol: float = RTOL) -> tuple[np.ndarray, bool, int]:
+def best_response_dynamics_sparse(
+    scenario, max_rounds: int = 10_000, tol: float = RTOL
+) -> tuple[np.ndarray, bool, int]:
     """Asynchronous best-response dynamics from everyone-self, using
     ``scenario.deviation_payoffs``; returns ``(profile, converged, rounds)``."""
     inv = scenario.involvement.tocsc()
@@ -147,7 +280,7 @@ def best_response_dynamics_sparse(scenario, max_rounds: int = 10_000,
         if not len(movers):
             return a, True, r
         key = a.tobytes()
-        if key in seen:   # a cycle of the asynchronous process
+        if key in seen:  # a cycle of the asynchronous process
             return a, False, r
         seen.add(key)
         chosen = _disjoint_moves(movers, regret[movers], inv)

@@ -75,6 +75,8 @@ from ..lp.milp import solve_milp
 from ..lp.model import STATUS_INFEASIBLE, STATUS_OPTIMAL, LinearProgram, Objective
 
 __all__ = [
+    "optimise",
+    "restrict",
     "MAX_HAZARD_CONFIGS",
     "MILP_TIME_LIMIT",
     "HazardTable",
@@ -134,6 +136,46 @@ class HazardTable:
         np.minimum.at(lo, self.hz, self.loss)
         out = np.where(self.exact, hi - lo, 0.0)
         return np.where(np.isfinite(out), out, 0.0)
+
+
+def restrict(T: HazardTable, hazards, juris) -> HazardTable:
+    """The table of ``hazards`` over the jurisdictions ``juris`` (which must hold every
+    member of those hazards), renumbered ``0..len(juris) - 1``."""
+    hazards = np.asarray(hazards, dtype=np.intp)
+    juris = np.asarray(juris, dtype=np.intp)
+    loc = np.full(T.n, -1, dtype=np.intp)
+    loc[juris] = np.arange(juris.size)
+    mem = T.members[hazards]
+    mem = np.where(mem >= 0, loc[np.maximum(mem, 0)], -1)
+    cnt = T.start[hazards + 1] - T.start[hazards]
+    start = np.concatenate([[0], np.cumsum(cnt)])
+    idx = np.repeat(T.start[hazards] - start[:-1], cnt) + np.arange(start[-1])
+    return HazardTable(
+        int(juris.size),
+        T.K,
+        mem,
+        T.size[hazards],
+        T.exact[hazards],
+        start,
+        np.repeat(np.arange(hazards.size), cnt),
+        T.conf[idx],
+        T.loss[idx],
+        T.loss_floor[hazards],
+        T.shares[hazards][:, juris].tocsr(),
+        T.costs[juris],
+    )
+
+
+def optimise(T: HazardTable, weights=None, fixed=None, time_limit=None, backend="highs"):
+    """``(profile, value, bound, MILPSolution)`` of ``max sum_i w_i u_i`` on the table
+    alone (no scenario evaluation; exact when the solution's status is optimal)."""
+    sc = _scale(T)
+    lp, y, z = _model(T, fixed)
+    cy, cz, const = _welfare_coefs(T, weights)
+    sol = _solve(lp, np.concatenate([cy, cz]) / sc, y, -1, time_limit, backend)
+    if not sol.has_solution:
+        return None, np.nan, np.nan, sol
+    return _profile(sol.x, y, T.n, T.K), sol.objective * sc + const, sol.bound * sc + const, sol
 
 
 def _members(scenario) -> tuple[np.ndarray, np.ndarray]:

@@ -131,29 +131,24 @@ def test_scenarios_tensor_and_tensor_free_paths_agree(build, seed, n):
     assert max(viol.values()) <= 1e-7
 
 
-def test_large_scenario_heuristics_are_verified(build):
+def test_large_scenario_defaults_are_exact(build):
     """Tensor-free defaults (forced with tensor_max_profiles=0 on a 10-jurisdiction
-    scenario, whose tensor the test can still build): the default target is a welfare
-    1-opt local maximum (checked by brute force over every unilateral change) and never
-    beats the true optimum; the 'nash' outside option is a verified pure equilibrium; the
-    result says neither is certified."""
+    scenario, whose tensor the test can still build): the default target is the social
+    optimum found by MILP on the hazard structure (its welfare equals the brute-force
+    optimum over all 3**10 profiles) and certified; the 'nash' outside option is the
+    worst-welfare pure equilibrium (checked against every pure equilibrium)."""
     s = build.random_scenario(10, 3, levels=3)
     res = co.design_compensation(s, tensor_max_profiles=0, ranges=False,
                                  constraints=["participation", "self_enforcement"])
-    assert res.success and not res.target_certified
-    assert "NOT certified" in res.target_note and "NOT certified" in res.outside_note
+    assert res.success and res.target_certified
+    assert "MILP" in res.target_note and "MILP" in res.outside_note
     a = np.array(res.target_profile)
     W = s.payoffs(a[None, :]).sum()
-    for i in range(10):
-        for k in range(3):
-            b = a.copy()
-            b[i] = k
-            assert s.payoffs(b[None, :]).sum() <= W + 1e-9
-    assert W <= co.social_optimum(s.to_game()).welfare + 1e-9
-    # the outside option is the payoff of a pure equilibrium
+    opt = co.social_optimum(s.to_game())
+    assert W == pytest.approx(opt.welfare, rel=1e-9, abs=1e-9)
     eq = co.pure_equilibria(s.to_game())
-    matches = [np.allclose(p, res.payoff_before.to_numpy()) for p in eq.payoffs]
-    assert any(matches)
+    worst = int(np.argmin(eq.payoffs.sum(axis=1)))
+    np.testing.assert_allclose(res.payoff_before.to_numpy(), eq.payoffs[worst], atol=1e-9)
 
 
 def test_core_constraint_generation_matches_the_full_lp(build):
