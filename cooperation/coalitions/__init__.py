@@ -17,7 +17,9 @@ from .core import (
 )
 from .kohlberg import KohlbergCertificate, kohlberg_certificate
 from .nucleolus import NucleolusResult, nucleolus, prenucleolus
-from .rules import RULES, ResponsibilityShares, compare_rules, responsibility_shares
+from .rules import RULES, ResponsibilityShares, responsibility_shares
+from .sampled import SampledValues, sampled_values
+from .scale import compare_rules
 from .shapley import SampledShapley, banzhaf, shapley, shapley_sample
 from .summary import CooperativeValues, cooperative_values
 from .tu_game import TUGame
@@ -26,9 +28,9 @@ from .voting import WeightedVotingGame
 __all__ = [
     "RULES", "BargainingSolution", "CoalitionExcess", "CooperativeValues",
     "KohlbergCertificate", "LeastCore", "NucleolusResult", "ResponsibilityShares",
-    "SampledShapley", "TUGame", "WeightedVotingGame", "banzhaf", "characteristic_function",
+    "SampledShapley", "SampledValues", "TUGame", "WeightedVotingGame", "banzhaf", "characteristic_function",
     "compare_rules", "cooperative_values", "excesses", "in_core", "kalai_smorodinsky",
     "kohlberg_certificate", "least_core", "most_violated_coalition", "nash_bargaining",
     "nucleolus", "outside_option_profile", "pareto_frontier", "prenucleolus",
-    "responsibility_shares", "shapley", "shapley_sample",
+    "responsibility_shares", "sampled_values", "shapley", "shapley_sample",
 ]
