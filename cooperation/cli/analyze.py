@@ -46,6 +46,13 @@ def register(sub) -> None:
     p.add_argument("--outsiders", choices=list(OUTSIDERS), default=None,
                    help="what outsiders do in the characteristic function (default: "
                         f"{default_of(cooperative_values, 'outsiders')})")
+    from ..coalitions.sampled import DEFAULT_PERMUTATIONS, sampled_values
+
+    p.add_argument("--permutations", default=None, metavar="N",
+                   help="scenarios beyond 2**16 profiles: random orders per large group for "
+                        f"the sampled Shapley values (default: {DEFAULT_PERMUTATIONS})")
+    p.add_argument("--seed", default=None, help="seed of the sampled Shapley values "
+                   f"(default: {default_of(sampled_values, 'seed')})")
     p.add_argument("--out", help="write results: .json (everything, full precision) or .csv "
                    "(the per-jurisdiction table)")
     add_allow_outside(p)
@@ -154,6 +161,12 @@ def run(args, out) -> int:
 
     ext = check_out(args.out)
     scenario = load_scenario_arg(args)
+    from ..coalitions.scale import is_large
+
+    if is_large(scenario):          # beyond the tensor limit: the structured methods
+        from ._scale import run_analyze
+
+        return run_analyze(args, scenario, ext, out)
     game = scenario.to_game()
     res = analyze(game)
     unit = scenario.unit
