@@ -364,6 +364,10 @@ def run(args, out) -> int:
     ext = check_out(args.out)
     kw = design_options(args)
     scenario = load_scenario_arg(args)
+    if args.plan and args.links is None:     # a quadratic link rule is refused before any work
+        from ..compensation.plans.links import check_rule_size
+
+        check_rule_size(args.rule or "", scenario.n_players, "--rule")
     res = design_compensation(scenario, **kw)
     unit = scenario.unit
     _header(args, scenario, res, out)

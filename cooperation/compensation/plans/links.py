@@ -25,6 +25,8 @@ __all__ = ["LINK_RULES", "RULES", "check_rule", "link_table", "numbers", "previe
 #: default links of a payment plan (who may pay whom); not the responsibility rules of
 #: cooperation.coalitions.RULES, which share some of the words
 LINK_RULES = ("beneficiary", "origin", "both", "complete")
+#: most links the "complete" rule builds (n(n-1) grows with the square of n)
+MAX_COMPLETE_LINKS = 1_000_000
 RULES = LINK_RULES   # the earlier public name, kept
 
 
@@ -32,6 +34,15 @@ def check_rule(rule) -> None:
     if rule not in LINK_RULES:
         raise InputError(f"unknown link rule; choose one of {list(LINK_RULES)}", field="rule",
                          value=rule)
+
+
+def check_rule_size(rule: str, n: int, field: str = "rule") -> None:
+    """Refuse, before any work, the ``"complete"`` rule beyond :data:`MAX_COMPLETE_LINKS`."""
+    if rule == "complete" and n * (n - 1) > MAX_COMPLETE_LINKS:
+        raise InputError(f"{n} jurisdictions give n(n-1) = {n * (n - 1):,} links, more than "
+                         f"MAX_COMPLETE_LINKS = {MAX_COMPLETE_LINKS:,} (memory and time grow "
+                         "with the square of n)", field=field, value=rule,
+                         fix="give a link table (links=..., --links) or use rule 'both'")
 
 
 def scenario_links(scenario, rule: str = "beneficiary") -> pd.DataFrame:
@@ -74,7 +85,9 @@ def scenario_links(scenario, rule: str = "beneficiary") -> pd.DataFrame:
     check_rule(rule)
     P = scenario.players
     if rule == "complete":
-        i, j = np.nonzero(~np.eye(len(P), dtype=bool))
+        n = len(P)
+        check_rule_size(rule, n)
+        i, j = np.nonzero(~np.eye(n, dtype=bool))
         pairs = list(zip(i.tolist(), j.tolist(), strict=True))
     else:
         pairs = list(dict.fromkeys(_hazard_pairs(scenario, rule)))
