@@ -97,8 +97,9 @@ def scale_optimum(scenario, time_limit=None):
         return store[key]
     sol = optimum_milp(scenario, table=scenario_table(scenario), time_limit=time_limit)
     if sol.kind != "exact":
-        a, w, _ = welfare_local_optimum(scenario, starts=(sol.profile,))
-        if w > sol.value:
+        starts = (scenario.cooperative_level, 0) if sol.profile is None else (sol.profile,)
+        a, w, _ = welfare_local_optimum(scenario, starts=starts)
+        if sol.profile is None or w > sol.value:
             from dataclasses import replace
 
             sol = replace(
@@ -129,6 +130,28 @@ def scale_equilibrium(scenario, worst: bool = True, time_limit=None):
         if scenario_table(scenario).exact.all():
             raise
         sol = None
+    if sol is not None and sol.profile is None and sol.kind == "bounded":
+        a, ok, rounds = best_response_dynamics_sparse(scenario)
+        if not ok:
+            raise InputError(
+                f"the equilibrium MILP stopped at its time limit before finding an "
+                f"equilibrium, and best-response dynamics did not settle in "
+                f"{rounds} rounds",
+                field="time_limit",
+                value=time_limit,
+                fix="raise the time limit",
+            )
+        from dataclasses import replace
+
+        value = float(scenario.payoffs(a[None, :])[0].sum())
+        sol = replace(
+            sol,
+            profile=a,
+            value=value,
+            gap=abs(sol.bound - value),
+            message="a pure NE by best-response dynamics (the MILP stopped at its "
+            "time limit first); not certified worst or best",
+        )
     store[key] = sol
     return sol
 

@@ -296,8 +296,9 @@ def hazard_table(scenario, progress=None) -> HazardTable:
 @dataclass(frozen=True)
 class ProfileSolution:
     """A pure profile from a MILP: ``kind`` is ``"exact"`` (proved optimal), ``"bounded"``
-    (``value`` within ``gap`` of the optimum ``bound``) or ``"none"`` (infeasible:
-    no such profile, e.g. no pure equilibrium; proved)."""
+    (``value`` within ``gap`` of the optimum ``bound``; ``profile`` None and ``gap`` inf
+    when the time limit came before any profile) or ``"none"`` (infeasible: no such
+    profile, e.g. no pure equilibrium; proved)."""
 
     profile: np.ndarray | None
     value: float
@@ -418,12 +419,16 @@ def optimum_milp(
     c = np.concatenate([cy, cz]) / sc
     sol = _solve(lp, c, y, -1, time_limit, backend)
     size = (lp.n_cols, lp.n_rows, int(lp.A.nnz))
-    if not sol.has_solution:
-        raise InputError(
-            f"the optimum MILP found no profile ({sol.message})",
-            field="time_limit",
-            value=time_limit,
-            fix="raise the time limit",
+    if not sol.has_solution:  # the time limit came before any profile: the bound only
+        return ProfileSolution(
+            None,
+            np.nan,
+            sol.bound * sc + const,
+            np.inf,
+            "bounded",
+            f"no profile found ({sol.message})",
+            sol.solve_time,
+            size,
         )
     a = _profile(sol.x, y, n, K)
     w = np.ones(n) if weights is None else np.asarray(weights, float)
@@ -536,12 +541,16 @@ def equilibrium_milp(
             sol.solve_time,
             size,
         )
-    if not sol.has_solution:
-        raise InputError(
-            f"the equilibrium MILP found no profile ({sol.message})",
-            field="time_limit",
-            value=time_limit,
-            fix="raise the time limit",
+    if not sol.has_solution:  # the time limit came before any equilibrium
+        return ProfileSolution(
+            None,
+            np.nan,
+            sol.bound * sc,
+            np.inf,
+            "bounded",
+            f"no equilibrium found yet ({sol.message})",
+            sol.solve_time,
+            size,
         )
     a = _profile(sol.x, y, n, K)
     value = float(scenario.payoffs(a[None, :])[0].sum())
