@@ -63,9 +63,15 @@ class FundResult(SolverResultMixin):
         The same from an independent simulation (``years``, ``seed`` recorded).
     solver_status : str
         The solver's own status words (HiGHS's model status with the default backend).
+    years, scenarios : int
+        Simulated years in sample; distinct years (standby mode) or whole paths of
+        ``horizon`` years (reserve mode) the LP was written over.
     binding : tuple of str
+        The constraints that hold with equality: ``solvency``, ``sustainability``,
+        ``net_benefit[member]``, ``capacity[member]``.
     duals : Series
-        Shadow prices of the first stage (co-funding per unit of each constraint).
+        Shadow prices of the first stage (co-funding per unit of each constraint's
+        bound), for the model's own rows (the generated tail rows are left out).
     diagnosis : str or None
         When infeasible: the smallest co-funding that restores feasibility.
     min_cofunding : float
