@@ -57,12 +57,7 @@ TIMEOUT_S = 20
 NO_FEASIBLE = {"compensate", "fund", "reserves"}
 #: findings not fixed yet, ``(command, flag, value) -> reason``: left out of the fuzz loop,
 #: each run on its own as a strict xfail (so the fix is noticed)
-KNOWN = {
-    ("fund", "--years", str(10**30)): (
-        "design_fund has no upper bound on years (simulate_losses runs on; the fund "
-        "modules are being rewritten in the working tree, so the MAX_YEARS check is theirs)"
-    ),
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 #: the cases read by the fuzzer (county, 3,000 jurisdictions, is too slow per run)
 CASES = ("baiyangdian", "chishui", "jingjinji", "riskpool", "typhoon", "xinan")
 
