@@ -26,6 +26,8 @@ __all__ = ["NormalFormGame", "GAME_MAX_PROFILES"]
 #: the largest payoff tensor built from a scenario (profiles = levels ** jurisdictions;
 #: 2**22 profiles of n players take 32 n MB)
 GAME_MAX_PROFILES = 2 ** 22
+#: profile cells (profiles x players) evaluated per batch when a scenario's tensor is built
+_BATCH_CELLS = 1 << 20
 
 
 def _labels(given: Sequence[str] | None, count: int, prefix: str, what: str) -> tuple[str, ...]:
@@ -141,10 +143,20 @@ class NormalFormGame:
             raise ScenarioError(
                 f"the payoff tensor would have {K}^{n} = {size} profiles, more than "
                 f"max_profiles = {max_profiles}", field="jurisdictions", value=n,
-                fix="use scenario.payoffs(profiles) / deviation_payoffs(profile), which need "
-                    "no tensor, or raise max_profiles")
-        grid = np.indices((K,) * n, dtype=np.intp).reshape(n, -1).T
-        U = scenario.payoffs(grid).T.reshape((n,) + (K,) * n)
+                fix="co.analyze, co.compare_rules and co.design_compensation work on large "
+                    "scenarios without a tensor (docs/scale.md); in Python also "
+                    "scenario.payoffs(profiles) / deviation_payoffs(profile), or raise "
+                    "max_profiles")
+        # profiles evaluated in batches (C order: the last player's level fastest), so the
+        # only large array is the tensor itself, not the evaluation's (profiles, hazards)
+        # intermediates (22 binary players needed more than 6 GB at once)
+        U = np.empty((n, total))
+        place = K ** np.arange(n - 1, -1, -1, dtype=np.int64)
+        step = max(1, _BATCH_CELLS // max(n, 1))
+        for s0 in range(0, total, step):
+            idx = np.arange(s0, min(total, s0 + step), dtype=np.int64)
+            U[:, s0:s0 + idx.size] = scenario.payoffs((idx[:, None] // place) % K).T
+        U = U.reshape((n,) + (K,) * n)
         names = scenario.action_names
         return cls.from_arrays(U, players=scenario.players, actions=[names] * n,
                                name=scenario.name, unit=scenario.unit)
