@@ -558,11 +558,14 @@ def equilibrium_milp(
     exact = sol.status == STATUS_OPTIMAL
     gap = 0.0 if exact else abs(bound - value)
     which = "worst" if worst else "best"
+    # the certificate, on the scenario's own payoffs: the largest gain from a unilateral move
+    dev = scenario.deviation_payoffs(a)
+    regret = float((dev.max(axis=1) - dev[np.arange(n), a]).max())
     msg = (
         f"{which}-welfare pure Nash equilibrium, proved by HiGHS branch and bound"
         if exact
         else f"a pure Nash equilibrium within {gap:.6g} of the {which} ({sol.message})"
-    )
+    ) + f"; largest gain from a unilateral move {regret:.2g}"
     return ProfileSolution(
         a,
         value,
