@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cooperation as co
-from cooperation.equilibria import milp
+from cooperation.equilibria import hazard_table, milp
 
 
 def _scaled(s, a):
@@ -95,7 +95,7 @@ def test_hazards_too_large_to_tabulate_give_a_bounded_answer(gen, monkeypatch):
     profile's welfare at most that optimum, and the gap is bound - value."""
     s = gen.generate(9, 3)
     best = s.to_game().payoffs.sum(axis=0).max()
-    monkeypatch.setattr(milp, "MAX_HAZARD_CONFIGS", 4)
+    monkeypatch.setattr(hazard_table, "MAX_HAZARD_CONFIGS", 4)
     sol = milp.optimum_milp(s)
     assert sol.kind == "bounded"
     assert sol.value <= best + 1e-9 <= sol.bound + 2e-9

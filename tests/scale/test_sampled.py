@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import cooperation as co
+from cooperation.coalitions import _values as V
 from cooperation.coalitions import sampled as S
 
 
@@ -41,9 +42,9 @@ def test_batched_plan_equals_cluster_by_cluster_values(gen, small_groups, monkey
     s = gen.generate(14, 9)
     a = S.sampled_values(s, permutations=6, seed=2)
     monkeypatch.setattr(S, "USE_PLAN", False)
-    monkeypatch.setattr(S, "ENUMERATE_PLAYERS", 2)  # clusters > 2: elimination
+    monkeypatch.setattr(V, "ENUMERATE_PLAYERS", 2)  # clusters > 2: elimination
     b = S.sampled_values(s, permutations=6, seed=2)
-    monkeypatch.setattr(S, "ELIMINATION_CELLS", 1)  # and now the MILP
+    monkeypatch.setattr(V, "ELIMINATION_CELLS", 1)  # and now the MILP
     c = S.sampled_values(s, permutations=6, seed=2)
     np.testing.assert_allclose(a.shapley, b.shapley, atol=1e-9)
     np.testing.assert_allclose(a.shapley, c.shapley, atol=1e-8)
