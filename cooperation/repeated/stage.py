@@ -88,9 +88,19 @@ class BinaryStage:
         coop = np.asarray(coop, dtype=bool)
         if self.table is not None:
             return self.table[profile_index(coop)]
-        acts = self.profile_actions(coop)
         if self.scenario is not None:
-            return self.scenario.payoffs(acts)
+            if coop.shape[0] > 1:
+                # runs that play the same profile (deterministic strategies without noise:
+                # all of them) are evaluated once; each row's payoffs do not depend on the
+                # other rows, so the numbers are the same
+                packed = np.packbits(coop, axis=1)
+                uniq, first, inv = np.unique(packed, axis=0, return_index=True,
+                                             return_inverse=True)
+                if len(uniq) < coop.shape[0]:
+                    pay = self.scenario.payoffs(self.profile_actions(coop[first]))
+                    return pay[inv.ravel()]
+            return self.scenario.payoffs(self.profile_actions(coop))
+        acts = self.profile_actions(coop)
         U = self.game.payoffs
         flat = np.ravel_multi_index(tuple(acts.T), U.shape[1:])
         return U.reshape(self.n, -1)[:, flat].T
