@@ -247,9 +247,7 @@ def _sampled_group(members, value, perms, rng, bar, adj, plan=None):
     of each of its prefixes (exact coalition values, for core checks). With a plan, all
     the prefixes of an order are valued in batched passes; otherwise cluster by cluster."""
     m = len(members)
-    s1 = np.zeros(m)
-    s2 = np.zeros(m)
-    units = 0
+    unit_means = []  # one row per antithetic pair (or lone order)
     local = {int(j): t for t, j in enumerate(members)}
     pair = np.zeros(m)  # marginals of the current antithetic pair
     orders, totals = [], []
@@ -279,13 +277,12 @@ def _sampled_group(members, value, perms, rng, bar, adj, plan=None):
         totals.append(running)
         if p % 2 == 1 or p == perms - 1:
             k = 2 if p % 2 == 1 else 1
-            s1 += pair / k
-            s2 += (pair / k) ** 2
-            units += 1
+            unit_means.append(pair / k)
             pair[:] = 0.0
-    mean = s1 / units
-    var = np.maximum(s2 / units - mean**2, 0.0) * units / max(units - 1, 1)
-    se = np.sqrt(var / units) if units > 1 else np.full(m, np.nan)
+    u = np.array(unit_means)
+    mean = u.mean(axis=0)
+    # two-pass variance: a marginal that never varies has exactly 0 error in every unit
+    se = np.sqrt(u.var(axis=0, ddof=1) / len(u)) if len(u) > 1 else np.full(m, np.nan)
     return mean, se, float(totals[-1][-1]), (np.array(orders), np.array(totals))
 
 
