@@ -258,8 +258,9 @@ def optimum_milp(
     )
 
 
-def _nash_rows(lp, T: HazardTable, y, z, sc: float) -> None:
-    """``u_i(a) - u_i(k', a_-i) >= -tol_i`` for every ``i`` and ``k'`` (module notes)."""
+def _nash_rows(lp, T: HazardTable, y, z, sc: float) -> np.ndarray:
+    """``u_i(a) - u_i(k', a_-i) >= -tol_i`` for every ``i`` and ``k'`` (module notes);
+    returns ``tol`` in money (the certificate's tolerance)."""
     n, K = T.n, T.K
     S = T.shares.tocoo()
     pos = np.full(S.nnz, -1)
@@ -298,6 +299,7 @@ def _nash_rows(lp, T: HazardTable, y, z, sc: float) -> None:
         "nash",
         members=[str(i) for i in range(n) for _ in range(K)],
     )
+    return tol * sc
 
 
 def equilibrium_milp(
@@ -335,7 +337,7 @@ def equilibrium_milp(
     n, K = T.n, T.K
     sc = _scale(T)
     lp, y, z = _model(T)
-    _nash_rows(lp, T, y, z, sc)
+    nash_tol = _nash_rows(lp, T, y, z, sc)
     cy, cz, _ = _welfare_coefs(T)
     sol = _solve(lp, np.concatenate([cy, cz]) / sc, y, 1 if worst else -1, time_limit, backend)
     size = (lp.n_cols, lp.n_rows, int(lp.A.nnz))
@@ -369,12 +371,18 @@ def equilibrium_milp(
     which = "worst" if worst else "best"
     # the certificate, on the scenario's own payoffs: the largest gain from a unilateral move
     dev = scenario.deviation_payoffs(a)
-    regret = float((dev.max(axis=1) - dev[np.arange(n), a]).max())
+    gains = dev.max(axis=1) - dev[np.arange(n), a]
+    regret = float(gains.max())
+    certified = not np.any(gains > nash_tol)  # within the Nash rows' own tolerance
     msg = (
         f"{which}-welfare pure Nash equilibrium, proved by HiGHS branch and bound"
-        if exact
+        if exact and certified
         else f"a pure Nash equilibrium within {gap:.6g} of the {which} ({sol.message})"
+        if certified
+        else "NOT certified: a unilateral move gains more than the tolerance"
     ) + f"; largest gain from a unilateral move {regret:.2g}"
+    if not certified:
+        exact, gap = False, np.inf
     return ProfileSolution(
         a,
         value,

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._numeric import LP_DUST, RTOL
+from .._numeric import LP_DUST, RTOL, SOLVER_RTOL
 from ..errors import InputError
 from .highs import new_highs
 from .model import (
@@ -99,7 +99,8 @@ def _solve_highs(lp, obj, idx, time_limit, rel_gap):
     h = new_highs()
     for key, val in (
         ("primal_feasibility_tolerance", LP_DUST),
-        ("mip_feasibility_tolerance", LP_DUST),
+        # not LP_DUST: at 1e-10 HiGHS's MIP presolve declared feasible Nash MILPs infeasible
+        ("mip_feasibility_tolerance", SOLVER_RTOL),
         ("mip_rel_gap", rel_gap),
         ("mip_abs_gap", 0.0),
     ):
