@@ -12,6 +12,7 @@ command.
 
 from __future__ import annotations
 
+import os
 import sys
 
 __all__ = ["main"]
@@ -19,16 +20,29 @@ __all__ = ["main"]
 EXIT_INTERRUPTED = 130  # 128 + SIGINT (the same as cooperation.cli.EXIT_INTERRUPTED)
 
 
+def _interrupted(message: bool = True):
+    """Leave with 130 at once: after a Ctrl-C nothing is left to finish, and the
+    interpreter's shutdown (module finalisers, a half-imported package) must not turn
+    the status into a death by SIGINT (-2) or print a traceback."""
+    try:
+        if message:
+            sys.stderr.write("cooperation: interrupted\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError, KeyboardInterrupt):
+        pass
+    os._exit(EXIT_INTERRUPTED)
+
+
 def main(argv=None) -> int:
     try:
         from cooperation.cli import main as run
     except KeyboardInterrupt:
-        try:
-            sys.stderr.write("cooperation: interrupted\n")
-        except (OSError, ValueError, KeyboardInterrupt):
-            pass
-        return EXIT_INTERRUPTED
+        _interrupted()
     try:
-        return run(argv)
+        code = run(argv)
     except KeyboardInterrupt:  # between the handlers of run and this frame
-        return EXIT_INTERRUPTED
+        _interrupted()
+    if code == EXIT_INTERRUPTED:  # run() has already said so
+        _interrupted(message=False)
+    return code

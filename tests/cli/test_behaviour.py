@@ -264,6 +264,12 @@ def test_ctrl_c_during_the_startup_imports():
     assert proc.stderr.strip() == "cooperation: interrupted" and proc.stdout == ""
 
 
+def _default_sigint():  # pragma: no cover - runs in the child before exec
+    """Restore SIGINT's default in the child: a CI runner or a shell's background job can
+    start us with SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT")
 def test_a_real_sigint_exits_130_quietly():
     """SIGINT 0.5 s into a run (imports or work, wherever it lands): status 130, no
@@ -274,6 +280,7 @@ def test_a_real_sigint_exits_130_quietly():
         stderr=subprocess.PIPE,
         cwd=ROOT,
         env=ENV,
+        preexec_fn=_default_sigint,
     )
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)

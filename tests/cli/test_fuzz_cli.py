@@ -419,6 +419,12 @@ def test_a_control_character_name_is_refused_escaped(work, monkeypatch, argv):
     assert "An\\x1b[31mhui" in err and "name" in err
 
 
+def _default_sigint():  # pragma: no cover - runs in the child before exec
+    """Restore SIGINT's default in the child: a CI runner or a shell's background job can
+    start us with SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 # ------------------------------------------------------------------ the console script
 def _start(*argv: str) -> subprocess.Popen:
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -429,6 +435,7 @@ def _start(*argv: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
     )
 
 

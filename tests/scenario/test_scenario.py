@@ -168,7 +168,7 @@ def test_thousands_of_jurisdictions_without_tensor():
         hz.append(co.Hazard(f"h{i}", 0.1, 10.0, {names[k]: float(x) for k, x in zip(nb, w, strict=True)},
                             origins=[names[i]], prevention=0.6, response=0.2))
     s = co.Scenario(js, hz, unit="CNY 10k")
-    with pytest.raises(co.errors.ScenarioError, match="use scenario.payoffs"):
+    with pytest.raises(co.errors.ScenarioError, match=r"without a tensor.*scenario\.payoffs\(profiles\)"):
         s.to_game()
     prof = rng.integers(0, 2, n)
     dev = s.deviation_payoffs(prof)

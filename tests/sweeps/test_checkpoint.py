@@ -111,6 +111,12 @@ def interrupting_cell(i, q, seed, stop_file="", stop_at=-1):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def _default_sigint():  # pragma: no cover - runs in the child before exec
+    """Restore SIGINT's default in the child: a CI runner or a shell's background job can
+    start us with SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_with_worker_processes_leaves_a_valid_checkpoint(tmp_path):
     ck = tmp_path / "sweep.ckpt"
     pidfile = tmp_path / "pid"
@@ -118,7 +124,7 @@ def test_ctrl_c_with_worker_processes_leaves_a_valid_checkpoint(tmp_path):
     script.write_text(_SCRIPT.format(testdir=str(Path(__file__).parent), pidfile=str(pidfile),
                                      ckpt=str(ck)))
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=120, cwd=str(tmp_path))
+                          timeout=120, cwd=str(tmp_path), preexec_fn=_default_sigint)
     assert proc.returncode != 0 and "KeyboardInterrupt" in proc.stderr
     done = _cells_in(ck)
     assert 21 not in done and len(done) < 36 and len(set(done)) == len(done)
